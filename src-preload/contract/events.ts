@@ -1,0 +1,14 @@
+import { z } from 'zod';
+
+/** Events main pushes to the renderer. Long work reports `{ jobId, done, total, phase }`. */
+export const progressSchema = z.object({
+  jobId: z.string(),
+  done: z.number(),
+  total: z.number(),
+  phase: z.string(),
+});
+
+export const eventSchemas = {
+  'preferences.changed': z.object({ theme: z.string() }).passthrough(),
+  'job.progress': progressSchema,
+};
