@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
-import { appMeta, users } from '../db/schema.js';
+import { appMeta, users } from '../db/schema/index.js';
 
 /**
  * Quantdesk has one local user by default. Its UUID is made once and kept in app_meta so every

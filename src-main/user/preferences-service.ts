@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Preferences } from '../../src-preload/contract/user.js';
 import { notFound } from '../errors.js';
 import type { Db } from '../db/open.js';
-import { preferences, users } from '../db/schema.js';
+import { preferences, users } from '../db/schema/index.js';
 
 export const DEFAULT_PREFERENCES: Preferences = {
   theme: 'system',

@@ -1,0 +1,2 @@
+/** All tables, one file per domain. drizzle-kit reads this folder to generate migrations. */
+export * from './core.js';
