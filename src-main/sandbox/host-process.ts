@@ -195,6 +195,7 @@ export function failedOutcome(job: SandboxJob, error: SandboxError, durationMs: 
     localsOmitted: [],
     durationMs,
     heapUsedBytes: null,
+    isolateRun: 0,
     error,
   };
 }

@@ -36,6 +36,8 @@ export interface ScriptOutcome {
   localsOmitted: string[];
   durationMs: number;
   heapUsedBytes: number | null;
+  /** 1 for a fresh isolate, n for its n-th run: shows reuse and recycling (tests, health). */
+  isolateRun: number;
   error: SandboxError | null;
 }
 

@@ -66,6 +66,7 @@ export async function runScript(job: ScriptJob, isolates: IsolatePool): Promise<
     locals: null,
     localsOmitted: [],
     ...fields,
+    isolateRun: lease.runs + 1,
     durationMs: performance.now() - started,
     heapUsedBytes: lease.isolate.isDisposed ? null : heapUsed(lease),
   });
@@ -96,9 +97,11 @@ export async function runScript(job: ScriptJob, isolates: IsolatePool): Promise<
       value = (await script.run(context, { reference: true, timeout: remaining() })) as ivm.Reference;
     } catch (err) {
       const error = thrown(err);
-      // A plain runtime error leaves the isolate healthy: keep it, and fetch what was printed.
+      // A plain runtime error leaves the isolate healthy: keep it. After a timeout isolated-vm
+      // stopped, the isolate still answers: fetch what was printed, then let it go.
       reusable = error.code === 'SANDBOX_RUNTIME' && !lease.isolate.isDisposed;
-      const printed = reusable ? await consoleOf(control) : undefined;
+      const alive = !lease.isolate.isDisposed && !guardFired;
+      const printed = alive && error.code !== 'SANDBOX_MEMORY' ? await consoleOf(control) : undefined;
       return outcome({ ...printed, error });
     }
 
