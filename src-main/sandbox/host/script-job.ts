@@ -80,17 +80,20 @@ export async function runScript(job: ScriptJob, isolates: IsolatePool): Promise<
 
   try {
     try {
-      script = await lease.isolate.compileScript(job.code, { filename: USER_FILENAME });
+      // Setup steps run synchronously: they are bounded (compiling, our own runtime), and each
+      // async isolated-vm call costs a thread hop. User code itself always runs async, so the
+      // host's event loop stays free for the guard and the memory watchdog.
+      script = lease.isolate.compileScriptSync(job.code, { filename: USER_FILENAME });
     } catch (err) {
       reusable = !lease.isolate.isDisposed;
       return outcome({ error: guardFired ? timeoutError(job.timeoutMs) : syntaxError(err) });
     }
-    context = await lease.isolate.createContext();
-    const init = (await lease.runtime.run(context, { reference: true, timeout: remaining() })) as ivm.Reference;
-    const control = (await init.apply(undefined, [runtimeConfig(job.globalsJson)], {
+    context = lease.isolate.createContextSync();
+    const init = lease.runtime.runSync(context, { reference: true, timeout: remaining() }) as ivm.Reference;
+    const control = init.applySync(undefined, [runtimeConfig(job.globalsJson)], {
       timeout: remaining(),
       result: { reference: true },
-    })) as ivm.Reference;
+    }) as ivm.Reference;
 
     let value: ivm.Reference;
     try {
