@@ -17,10 +17,10 @@ export const CONTENT_SECURITY_POLICY = [
 
 /** In `electron-vite dev` the renderer comes from Vite's dev server, which needs its inline preamble. */
 export const devContentSecurityPolicy = (devOrigin: string): string =>
-  CONTENT_SECURITY_POLICY.replace("script-src 'self'", `script-src 'self' 'unsafe-inline' ${devOrigin}`).replace(
-    "connect-src 'self'",
-    `connect-src 'self' ${devOrigin} ${devOrigin.replace(/^http/, 'ws')}`,
-  );
+  CONTENT_SECURITY_POLICY.replace(
+    "script-src 'self'",
+    `script-src 'self' 'unsafe-inline' ${devOrigin}`,
+  ).replace("connect-src 'self'", `connect-src 'self' ${devOrigin} ${devOrigin.replace(/^http/, 'ws')}`);
 
 export const SECURE_WEB_PREFERENCES = {
   contextIsolation: true,
@@ -32,7 +32,10 @@ export const SECURE_WEB_PREFERENCES = {
 } as const;
 
 /** Frames the router accepts calls from: the packaged renderer file, or the dev server. */
-export function trustedFrameCheck(rendererFileUrl: string, devUrl: string | undefined): (url: string) => boolean {
+export function trustedFrameCheck(
+  rendererFileUrl: string,
+  devUrl: string | undefined,
+): (url: string) => boolean {
   const devOrigin = devUrl ? new URL(devUrl).origin : undefined;
   return (url) => {
     if (devOrigin !== undefined) {

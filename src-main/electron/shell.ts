@@ -33,7 +33,11 @@ export interface Shell {
  * Starts Quantdesk inside Electron: one locked-down window, the core on the user's data folder,
  * and every contract channel bound to ipcMain. Returns null when another instance already runs.
  */
-export async function startShell(electron: ElectronLike, deps: ShellDeps, paths: ShellPaths): Promise<Shell | null> {
+export async function startShell(
+  electron: ElectronLike,
+  deps: ShellDeps,
+  paths: ShellPaths,
+): Promise<Shell | null> {
   const { app, BrowserWindow, ipcMain, session } = electron;
   if (!app.requestSingleInstanceLock()) {
     app.quit();

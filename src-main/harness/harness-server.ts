@@ -95,13 +95,20 @@ function attach(ws: WebSocket, core: Core, origin: string): void {
   });
 }
 
-async function serveStatic(root: string, req: IncomingMessage): Promise<{ status: number; body: Buffer | string; type: string }> {
+async function serveStatic(
+  root: string,
+  req: IncomingMessage,
+): Promise<{ status: number; body: Buffer | string; type: string }> {
   const urlPath = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
   const rel = urlPath === '/' ? 'index.html' : urlPath.replace(/^\/+/, '');
   const file = path.resolve(root, rel);
   if (!file.startsWith(root + path.sep)) return { status: 403, body: 'forbidden', type: 'text/plain' };
   try {
-    return { status: 200, body: await readFile(file), type: MIME[path.extname(file)] ?? 'application/octet-stream' };
+    return {
+      status: 200,
+      body: await readFile(file),
+      type: MIME[path.extname(file)] ?? 'application/octet-stream',
+    };
   } catch {
     return { status: 404, body: 'not found', type: 'text/plain' };
   }

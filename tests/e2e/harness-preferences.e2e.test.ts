@@ -44,7 +44,10 @@ describe.skipIf(!hasChromium)('browser harness end to end (Debian Chromium)', ()
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
 
     // what the browser showed is what the core stored
-    expect(await harness.core.invoke('user.getPreferences')).toMatchObject({ ok: true, data: { theme: 'dark' } });
+    expect(await harness.core.invoke('user.getPreferences')).toMatchObject({
+      ok: true,
+      data: { theme: 'dark' },
+    });
     expect(await harness.core.invoke('user.getMode')).toMatchObject({ ok: true, data: { mode: 'expert' } });
     expect(consoleErrors).toEqual([]);
     await page.screenshot({ path: `${dataDir}/settings.png` });

@@ -5,7 +5,9 @@ import { chromium, type Browser } from 'playwright-core';
 export const CHROMIUM_PATH = process.env.QD_CHROMIUM ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM_PATH);
 if (!hasChromium) {
-  console.warn(`[skip] end-to-end browser tests: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set QD_CHROMIUM)`);
+  console.warn(
+    `[skip] end-to-end browser tests: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set QD_CHROMIUM)`,
+  );
 }
 
 export function launchChromium(): Promise<Browser> {

@@ -26,7 +26,10 @@ function fakeElectron(userData: string, opts: { locked?: boolean } = {}) {
   const calls = { quit: 0, loadFile: [] as string[], loadURL: [] as string[] };
   let permissionHandler: PermissionRequestHandler | null = null;
   let headersListener:
-    | ((d: { responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders?: Record<string, string[] | string> }) => void) => void)
+    | ((
+        d: { responseHeaders?: Record<string, string[]> },
+        cb: (r: { responseHeaders?: Record<string, string[] | string> }) => void,
+      ) => void)
     | null = null;
   let navigate: ((e: { preventDefault(): void }, url: string) => void) | null = null;
   let openHandler: ((d: { url: string }) => { action: 'deny' }) | null = null;
@@ -143,16 +146,25 @@ describe('Electron shell (with a fake of the Electron APIs)', () => {
     const own = { senderFrame: { url: pathToFileURL(path.resolve(paths.rendererHtml)).href } };
     const handler = fake.handlers.get('user.setMode')!;
     expect(await handler(own, { mode: 'expert' })).toMatchObject({ ok: true, data: { mode: 'expert' } });
-    expect(await handler({ senderFrame: { url: 'https://evil.example/' } }, { mode: 'beginner' })).toMatchObject({
+    expect(
+      await handler({ senderFrame: { url: 'https://evil.example/' } }, { mode: 'beginner' }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'FORBIDDEN' },
     });
-    expect(await handler({ senderFrame: null }, { mode: 'beginner' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await handler({ senderFrame: null }, { mode: 'beginner' })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
     expect(await handler(own, { mode: 'root' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
 
     // events reach the window over the one event channel
     await fake.handlers.get('user.updatePreferences')!(own, { theme: 'dark' });
-    expect(fake.sent).toContainEqual([EVENT_CHANNEL, 'preferences.changed', expect.objectContaining({ theme: 'dark' })]);
+    expect(fake.sent).toContainEqual([
+      EVENT_CHANNEL,
+      'preferences.changed',
+      expect.objectContaining({ theme: 'dark' }),
+    ]);
   });
 
   it('quits when another instance holds the lock', async () => {

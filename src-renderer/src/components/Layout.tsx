@@ -35,7 +35,11 @@ export function Layout({ children, status }: { children: ReactNode; status?: Rea
           ))}
         </ul>
         <div className="sidebar-foot">
-          {mode && <span className="badge" data-testid="mode-badge">{mode === 'expert' ? 'Expert' : 'Beginner'}</span>}
+          {mode && (
+            <span className="badge" data-testid="mode-badge">
+              {mode === 'expert' ? 'Expert' : 'Beginner'}
+            </span>
+          )}
           {status}
         </div>
       </nav>

@@ -8,18 +8,24 @@ import { ErrorMessage, Loading } from '../components/ErrorMessage';
 export function DashboardPage() {
   const [items, setItems] = useState<AuditRecord[] | null>(null);
   const [error, setError] = useState<ErrorPayload | null>(null);
-  const load = () => {
-    setError(null);
-    void api.audit.list({ page: 1, pageSize: 10 }).then((r) => (r.ok ? setItems(r.data.items) : setError(r.error)));
-  };
-  useEffect(load, []);
+  const fetchItems = () =>
+    api.audit.list({ page: 1, pageSize: 10 }).then((r) => {
+      setError(r.ok ? null : r.error);
+      if (r.ok) setItems(r.data.items);
+    });
+  useEffect(() => {
+    void fetchItems();
+  }, []);
+  const load = () => void fetchItems();
   return (
     <section className="page">
       <h1>Dashboard</h1>
       <h2>Recent activity</h2>
       {error && <ErrorMessage error={error} onRetry={load} />}
       {!items && !error && <Loading />}
-      {items && items.length === 0 && <p className="hint">Nothing yet. Import data or write a strategy to begin.</p>}
+      {items && items.length === 0 && (
+        <p className="hint">Nothing yet. Import data or write a strategy to begin.</p>
+      )}
       {items && items.length > 0 && (
         <table className="table">
           <thead>

@@ -46,7 +46,9 @@ export function SettingsPage() {
             </label>
           ))}
         </div>
-        <p className="hint">Beginner mode hides advanced options and explains each metric; expert mode shows everything.</p>
+        <p className="hint">
+          Beginner mode hides advanced options and explains each metric; expert mode shows everything.
+        </p>
       </fieldset>
 
       <fieldset className="panel">
@@ -63,12 +65,30 @@ export function SettingsPage() {
             ))}
           </select>
         </label>
-        <NumberField label="Commission per trade" value={prefs.defaultCommissionPerTrade} min={0} max={1000} step={0.01}
-          onCommit={(v) => update({ defaultCommissionPerTrade: v })} />
-        <NumberField label="Commission (%)" value={prefs.defaultCommissionPct} min={0} max={5} step={0.01}
-          onCommit={(v) => update({ defaultCommissionPct: v })} />
-        <NumberField label="Slippage (%)" value={prefs.defaultSlippagePct} min={0} max={5} step={0.01}
-          onCommit={(v) => update({ defaultSlippagePct: v })} />
+        <NumberField
+          label="Commission per trade"
+          value={prefs.defaultCommissionPerTrade}
+          min={0}
+          max={1000}
+          step={0.01}
+          onCommit={(v) => update({ defaultCommissionPerTrade: v })}
+        />
+        <NumberField
+          label="Commission (%)"
+          value={prefs.defaultCommissionPct}
+          min={0}
+          max={5}
+          step={0.01}
+          onCommit={(v) => update({ defaultCommissionPct: v })}
+        />
+        <NumberField
+          label="Slippage (%)"
+          value={prefs.defaultSlippagePct}
+          min={0}
+          max={5}
+          step={0.01}
+          onCommit={(v) => update({ defaultSlippagePct: v })}
+        />
         <label>
           Number format
           <select
