@@ -12,6 +12,7 @@ startShell(
     preload: path.join(outDir, 'preload', 'index.cjs'),
     rendererHtml: path.join(outDir, 'renderer', 'index.html'),
     devUrl: process.env.ELECTRON_RENDERER_URL,
+    dataDir: process.env.QD_DATA_DIR,
   },
 ).catch((err: unknown) => {
   electron.dialog.showErrorBox('Quantdesk could not start', err instanceof Error ? err.message : String(err));

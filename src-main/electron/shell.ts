@@ -18,6 +18,8 @@ export interface ShellPaths {
   rendererHtml: string;
   /** Set by `electron-vite dev`: the renderer then comes from Vite's dev server. */
   devUrl?: string | undefined;
+  /** Overrides `app.getPath('userData')` (QD_DATA_DIR): portable installs and end-to-end tests. */
+  dataDir?: string | undefined;
 }
 
 export interface ShellDeps {
@@ -47,7 +49,7 @@ export async function startShell(
 
   const rendererFileUrl = pathToFileURL(path.resolve(paths.rendererHtml)).href;
   const core = await deps.createCore({
-    dataDir: app.getPath('userData'),
+    dataDir: paths.dataDir ?? app.getPath('userData'),
     isTrustedFrame: trustedFrameCheck(rendererFileUrl, paths.devUrl),
   });
 
