@@ -3,7 +3,7 @@
  * isolated-vm import, so they are unit-testable anywhere.
  */
 import { SANDBOX_LIMITS, type SandboxError } from '../../../src-preload/contract/sandbox.js';
-import { USER_FILENAME } from './isolate-runtime.js';
+import { USER_FILENAME } from '../isolate/runtime.js';
 
 const { errorMessageChars, stackLines } = SANDBOX_LIMITS;
 

@@ -7,7 +7,7 @@
  * after a number of runs, so garbage and fragmentation never accumulate into a memory error.
  */
 import ivm from 'isolated-vm';
-import { ISOLATE_RUNTIME_SOURCE, RUNTIME_FILENAME } from './isolate-runtime.js';
+import { ISOLATE_RUNTIME_SOURCE, RUNTIME_FILENAME } from '../isolate/runtime.js';
 
 const MB = 1024 * 1024;
 

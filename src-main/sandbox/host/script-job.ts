@@ -11,7 +11,7 @@ import { SANDBOX_LIMITS, type SandboxError } from '../../../src-preload/contract
 import type { ScriptJob, ScriptOutcome } from '../protocol.js';
 import { classifyThrown, runtimeError, syntaxError, timeoutError } from './classify.js';
 import type { IsolatePool, Lease } from './isolate-pool.js';
-import { USER_FILENAME } from './isolate-runtime.js';
+import { USER_FILENAME } from '../isolate/runtime.js';
 import { topLevelNames } from './top-level-names.js';
 
 /** isolated-vm stops a busy isolate itself at the deadline; the guard only catches what it cannot. */
