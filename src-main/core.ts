@@ -12,6 +12,8 @@ import { auditHandlers } from './audit/handlers.js';
 import { ensureWritableDir, findMigrationsDir, openDatabase, type Db } from './db/open.js';
 import { createRouter, type CallContext, type Handlers, type RateLimiterPort } from './ipc/router.js';
 import { createLogger, type Logger } from './logger.js';
+import { sandboxHandlers } from './sandbox/handlers.js';
+import { SandboxPool, type SandboxPoolOptions } from './sandbox/sandbox-pool.js';
 import { userHandlers } from './user/handlers.js';
 import { ensureLocalUser } from './user/local-user.js';
 import { PreferencesService } from './user/preferences-service.js';
@@ -29,6 +31,8 @@ export interface CoreOptions {
   /** Validate every handler's output against the contract (tests). */
   checkOutputs?: boolean | undefined;
   now?: (() => number) | undefined;
+  /** Sandbox host pool: how hosts start, how many, warm or cold (see docs/sandbox.md). */
+  sandbox?: SandboxPoolOptions | undefined;
 }
 
 export interface Core {
@@ -58,6 +62,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const localUserId = ensureLocalUser(db, now());
   const audit = new AuditLog(sqlite, now);
   const prefs = new PreferencesService(db, now);
+  const sandbox = new SandboxPool(options.sandbox ?? {}, logger);
 
   const bus = new EventEmitter();
   bus.setMaxListeners(100);
@@ -69,6 +74,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const handlers: Handlers = {
     ...userHandlers(prefs),
     ...auditHandlers(audit),
+    ...sandboxHandlers(sandbox, audit, logger),
   };
 
   const invoke = createRouter({
@@ -112,6 +118,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       if (closed) return;
       closed = true;
       bus.removeAllListeners();
+      await sandbox.close();
       sqlite.close();
       logger.info('core closed');
       logger.flush();
