@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { auditChannels } from './contract/audit.js';
+import { dataChannels } from './contract/data.js';
 import type { ChannelDef } from './contract/define.js';
 import { eventSchemas } from './contract/events.js';
 import { userChannels } from './contract/user.js';
@@ -13,6 +14,7 @@ import type { Result } from './errors.js';
 export const contract = {
   ...userChannels,
   ...auditChannels,
+  ...dataChannels,
 } satisfies Record<string, ChannelDef>;
 
 export { eventSchemas };
