@@ -121,16 +121,17 @@ export function parseCsv(source: Readable, opts: ParseOptions): Promise<ParsedCs
       skipEmptyLines: false,
       chunk(results, parser) {
         if (settled) return;
+        // fail() before abort(): papaparse calls complete() from inside abort().
         if (opts.signal.aborted) {
-          parser.abort();
           fail(cancelledError());
+          parser.abort();
           return;
         }
         try {
           for (const row of results.data) onRow(row);
         } catch (err) {
-          parser.abort();
           fail(err);
+          parser.abort();
         }
       },
       complete() {
