@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { allocColumns, COLUMN_NAMES, mergeSorted, sliceColumns, type BarColumns } from './columns.js';
+import { allocColumnsUnfilled, COLUMN_NAMES, mergeSorted, sliceColumns, type BarColumns } from './columns.js';
 
 /** Bars per chunk row: big enough that reads are a few memcpys, small enough to rewrite cheaply. */
 export const CHUNK_BARS = 4096;
@@ -108,7 +108,7 @@ export class BarChunkStore {
 function concatRows(rows: readonly ChunkRow[]): BarColumns {
   let total = 0;
   for (const r of rows) total += r.count;
-  const out = allocColumns(total);
+  const out = allocColumnsUnfilled(total);
   let at = 0;
   for (const r of rows) {
     for (const k of COLUMN_NAMES) {

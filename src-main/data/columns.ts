@@ -24,6 +24,12 @@ export function allocColumns(n: number): BarColumns {
   };
 }
 
+/** Like allocColumns but without zero-filling, for arrays that are overwritten in full at once. */
+export function allocColumnsUnfilled(n: number): BarColumns {
+  const f = (): F64 => new Float64Array(Buffer.allocUnsafeSlow(n * 8).buffer as ArrayBuffer, 0, n);
+  return { ts: f(), open: f(), high: f(), low: f(), close: f(), volume: f() };
+}
+
 export function sliceColumns(c: BarColumns, start: number, end: number): BarColumns {
   return {
     ts: c.ts.subarray(start, end),

@@ -199,6 +199,7 @@ class LineGuard extends Transform {
   private readonly decoder = new StringDecoder('utf8');
   private lineLen = 0;
   private first = true;
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: ParseOptions) {
     super({ readableObjectMode: true });
@@ -212,8 +213,11 @@ class LineGuard extends Transform {
       return;
     }
     this.bytesRead += chunk.length;
-    const sinkDone = this.opts.sink ? this.opts.sink(chunk) : Promise.resolve();
-    sinkDone.then(() => {
+    // Pipelined: chunk N is written while chunk N is parsed; chunk N+1 waits for that write.
+    const previous = this.writing;
+    previous.then(() => {
+      this.writing = this.opts.sink ? this.opts.sink(chunk) : Promise.resolve();
+      this.writing.catch(() => undefined); // surfaced by the next chunk or by flush
       this.opts.onBytes?.(this.bytesRead);
       const text = this.decoder.write(chunk);
       done(null, text.length > 0 ? text : undefined);
@@ -221,8 +225,10 @@ class LineGuard extends Transform {
   }
 
   override _flush(done: (err?: Error | null, data?: string) => void): void {
-    const rest = this.decoder.end();
-    done(null, rest.length > 0 ? rest : undefined);
+    this.writing.then(() => {
+      const rest = this.decoder.end();
+      done(null, rest.length > 0 ? rest : undefined);
+    }, done);
   }
 
   private check(chunk: Buffer): void {

@@ -175,7 +175,7 @@ export class ImportService {
       const p = parsed;
       const now = this.d.now();
       const rejections = { reasons: p.reasons, samples: p.samples };
-      const { datasetId, rowCount } = this.d.sqlite.transaction(() => {
+      const { datasetId, rowCount } = withDeferredCheckpoint(this.d.sqlite, () => {
         const merged = this.d.datasets.mergeImport(
           { userId: job.userId, symbol, timeframe, fileId, importId, timezone: job.timezone ?? 'UTC' },
           p.bars,
@@ -195,7 +195,7 @@ export class ImportService {
           rejections,
         });
         return merged;
-      })();
+      });
       this.d.query.invalidate(datasetId);
       progress(total, 'done');
       emit('data.changed', { reason: 'import', datasetIds: [datasetId] });
@@ -258,6 +258,24 @@ function rejectedCounts(err: AppError | undefined) {
       samples: (d.samples ?? []) as { line: number; reason: string; text: string }[],
     },
   };
+}
+
+/**
+ * Runs a big write transaction without SQLite's automatic checkpoint at its commit (which copies
+ * the whole WAL into the database file and fsyncs, about as long as the write itself), then
+ * checkpoints on the next turn of the event loop, after the caller has its answer.
+ */
+function withDeferredCheckpoint<T>(sqlite: Database.Database, fn: () => T): T {
+  const previous = sqlite.pragma('wal_autocheckpoint', { simple: true }) as number;
+  sqlite.pragma('wal_autocheckpoint = 0');
+  try {
+    return sqlite.transaction(fn)();
+  } finally {
+    sqlite.pragma(`wal_autocheckpoint = ${previous}`);
+    setImmediate(() => {
+      if (sqlite.open) sqlite.pragma('wal_checkpoint(PASSIVE)');
+    });
+  }
 }
 
 function* slices(bytes: Uint8Array, size: number): Generator<Buffer> {

@@ -24,6 +24,8 @@ export interface DataModuleOptions {
 
 /** Market data import, storage and bars, built from plain options; recovery runs first. */
 export function createDataModule(o: DataModuleOptions) {
+  // Bars are read as large BLOB ranges: memory-mapped reads skip a read() per page.
+  o.sqlite.pragma('mmap_size = 1073741824');
   const files = new FileStore(o.dataDir, o.freeDiskBytes);
   const history = new ImportHistory(o.sqlite, o.now);
   const recovery: RecoveryReport = recoverStorage(o.sqlite, files, history, o.logger, o.now());
@@ -39,6 +41,7 @@ export function createDataModule(o: DataModuleOptions) {
     imports,
     quota,
     files,
+    query,
     handlers: {
       ...dataHandlers({ imports, history, datasets, query, dialog: o.dialog }),
       ...storageHandlers({ sqlite: o.sqlite, quota, deletion }),

@@ -32,15 +32,15 @@ export class TimestampParser {
   parse(text: string, timeText?: string): number {
     const s = text.trim();
     if (s.length === 0) return NaN;
+    if (timeText === undefined) {
+      const fast = this.fastIso(s);
+      if (fast !== undefined) return fast;
+    }
     if (timeText === undefined && NUMERIC.test(s)) {
       if (COMPACT.test(s) && Number(s) < 30_000_000) return this.compact(s);
       const v = Number(s);
       this.epochUnit ??= Math.abs(v) < SECONDS_BELOW ? 's' : 'ms';
       return this.epochUnit === 's' ? v * 1000 : v;
-    }
-    if (timeText === undefined) {
-      const fast = this.fastIso(s);
-      if (fast !== undefined) return fast;
     }
     const m = ISO.exec(s);
     if (m) {
