@@ -72,9 +72,13 @@ try {
   // The sqlite3 shell, same file, plain table (the shell creates it from the header).
   const shellDb = path.join(dir, 'shell.db');
   t = performance.now();
-  const sh = spawnSync('sqlite3', [shellDb, '.mode csv', `.import ${csv} bars`, 'select count(*) from bars;'], {
-    encoding: 'utf8',
-  });
+  const sh = spawnSync(
+    'sqlite3',
+    [shellDb, '.mode csv', `.import ${csv} bars`, 'select count(*) from bars;'],
+    {
+      encoding: 'utf8',
+    },
+  );
   const shellMs = performance.now() - t;
   if (sh.status !== 0) throw new Error(`sqlite3 failed: ${sh.stderr}`);
 
@@ -87,7 +91,11 @@ try {
         rows,
         csvBytes: bytes,
         core: { ms: Math.round(importMs), rowsPerSec: coreRowsPerSec },
-        sqlite3Shell: { ms: Math.round(shellMs), rowsPerSec: shellRowsPerSec, rows: Number(sh.stdout.trim()) },
+        sqlite3Shell: {
+          ms: Math.round(shellMs),
+          rowsPerSec: shellRowsPerSec,
+          rows: Number(sh.stdout.trim()),
+        },
         ratioCoreToShell: Math.round((coreRowsPerSec / shellRowsPerSec) * 100) / 100,
         barsQuery: {
           bars: count,

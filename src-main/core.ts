@@ -76,7 +76,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     bus.emit('*', event, payload);
   };
 
-  const data = createDataModule({ sqlite, dataDir, logger, now, quota: options.quota, dialog: options.dialog, freeDiskBytes: options.freeDiskBytes });
+  const data = createDataModule({
+    sqlite,
+    dataDir,
+    logger,
+    now,
+    quota: options.quota,
+    dialog: options.dialog,
+    freeDiskBytes: options.freeDiskBytes,
+  });
 
   const handlers: Handlers = {
     ...userHandlers(prefs),

@@ -39,7 +39,9 @@ export class BarChunkStore {
       `insert into bar_chunks (dataset_id, start_ts, end_ts, count, ts, open, high, low, close, volume)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.deleteRange = sqlite.prepare('delete from bar_chunks where dataset_id = ? and end_ts >= ? and start_ts <= ?');
+    this.deleteRange = sqlite.prepare(
+      'delete from bar_chunks where dataset_id = ? and end_ts >= ? and start_ts <= ?',
+    );
   }
 
   /** Must run inside the caller's transaction. `bars` are sorted and duplicate-free. */
@@ -78,7 +80,9 @@ export class BarChunkStore {
 
   stats(datasetId: string): { count: number; firstTs: number; lastTs: number } {
     const r = this.sqlite
-      .prepare('select sum(count) as n, min(start_ts) as f, max(end_ts) as l from bar_chunks where dataset_id = ?')
+      .prepare(
+        'select sum(count) as n, min(start_ts) as f, max(end_ts) as l from bar_chunks where dataset_id = ?',
+      )
       .get(datasetId) as { n: number | null; f: number | null; l: number | null };
     return { count: r.n ?? 0, firstTs: r.f ?? 0, lastTs: r.l ?? 0 };
   }

@@ -29,7 +29,8 @@ export class BarsQuery {
     const hit = this.cache.get(key);
     if (hit) return hit;
     const full = this.store.read(datasetId, from, to);
-    const picked = maxPoints !== undefined && full.ts.length > maxPoints ? downsampleOhlc(full, maxPoints) : full;
+    const picked =
+      maxPoints !== undefined && full.ts.length > maxPoints ? downsampleOhlc(full, maxPoints) : full;
     const result: BarsResult = { ...compact(picked), count: picked.ts.length, downsampled: picked !== full };
     this.cache.set(key, result);
     return result;

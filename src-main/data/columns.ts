@@ -115,7 +115,8 @@ export function sortAndDedupe(input: BarColumns, maxSamples = 10): Normalised {
   for (let r = 0; r < n; r++) {
     if (w > 0 && src.ts[w - 1] === src.ts[r]) {
       duplicates++;
-      if (duplicateSamples.length < maxSamples && duplicateSamples.at(-1) !== src.ts[r]) duplicateSamples.push(src.ts[r]!);
+      if (duplicateSamples.length < maxSamples && duplicateSamples.at(-1) !== src.ts[r])
+        duplicateSamples.push(src.ts[r]!);
       w--; // overwrite: the later row wins
     }
     if (w !== r) for (const k of COLUMN_NAMES) src[k][w] = src[k][r]!;

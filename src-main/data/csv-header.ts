@@ -15,7 +15,19 @@ export interface ColumnMap {
 }
 
 const ALIASES: Record<string, readonly string[]> = {
-  ts: ['timestamp', 'datetime', 'date_time', 'date', 'time', 'ts', 'unix', 'epoch', 'day', 'gmt time', 'local time'],
+  ts: [
+    'timestamp',
+    'datetime',
+    'date_time',
+    'date',
+    'time',
+    'ts',
+    'unix',
+    'epoch',
+    'day',
+    'gmt time',
+    'local time',
+  ],
   open: ['open', 'o', 'open price', 'opening price'],
   high: ['high', 'h', 'high price'],
   low: ['low', 'l', 'low price'],
@@ -65,7 +77,7 @@ export function mapHeader(header: readonly string[]): ColumnMap {
   const close = pick('close');
   const volume = pick('volume');
   const symbol = pick('symbol');
-  let ts = -1;
+  let ts: number;
   let time: number | undefined;
   const dateIdx = names.findIndex((n, i) => !taken.has(i) && n === 'date');
   const timeIdx = names.findIndex((n, i) => !taken.has(i) && n === 'time');
@@ -89,5 +101,15 @@ export function mapHeader(header: readonly string[]): ColumnMap {
       { missing, found: header.slice(0, 20) },
     );
   }
-  return { ts, time, open, high, low, close, volume, symbol: symbol >= 0 ? symbol : undefined, width: header.length };
+  return {
+    ts,
+    time,
+    open,
+    high,
+    low,
+    close,
+    volume,
+    symbol: symbol >= 0 ? symbol : undefined,
+    width: header.length,
+  };
 }

@@ -69,7 +69,8 @@ export function parseCsv(source: Readable, opts: ParseOptions): Promise<ParsedCs
   const reject = (reason: RejectReason, fields: readonly string[]): void => {
     rowsRejected++;
     reasons[reason] = (reasons[reason] ?? 0) + 1;
-    if (samples.length < MAX_REJECT_SAMPLES) samples.push({ line, reason, text: fields.join(',').slice(0, 200) });
+    if (samples.length < MAX_REJECT_SAMPLES)
+      samples.push({ line, reason, text: fields.join(',').slice(0, 200) });
   };
 
   const onRow = (f: string[]): void => {
@@ -77,7 +78,9 @@ export function parseCsv(source: Readable, opts: ParseOptions): Promise<ParsedCs
     if (f.length === 1 && f[0]!.trim() === '') return; // blank line
     if (!map) {
       map = mapHeader(f);
-      need = Math.max(map.ts, map.time ?? 0, map.open, map.high, map.low, map.close, map.volume, map.symbol ?? 0) + 1;
+      need =
+        Math.max(map.ts, map.time ?? 0, map.open, map.high, map.low, map.close, map.volume, map.symbol ?? 0) +
+        1;
       return;
     }
     if (f.length < need) return reject('missing_fields', f);
@@ -163,7 +166,9 @@ export function parseCsv(source: Readable, opts: ParseOptions): Promise<ParsedCs
         .join(', ');
       throw new AppError(
         'VALIDATION',
-        rowsRejected === 0 ? 'The file has a header but no data rows.' : `No valid rows: ${rowsRejected} rejected (${detail}).`,
+        rowsRejected === 0
+          ? 'The file has a header but no data rows.'
+          : `No valid rows: ${rowsRejected} rejected (${detail}).`,
         { rowsRejected, reasons, samples },
       );
     }
@@ -205,7 +210,11 @@ class LineGuard extends Transform {
     super({ readableObjectMode: true });
   }
 
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null, data?: string) => void): void {
+  override _transform(
+    chunk: Buffer,
+    _enc: BufferEncoding,
+    done: (err?: Error | null, data?: string) => void,
+  ): void {
     try {
       this.check(chunk);
     } catch (err) {
@@ -235,11 +244,17 @@ class LineGuard extends Transform {
     if (this.first) {
       this.first = false;
       if ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff)) {
-        throw new AppError('VALIDATION', 'The file is UTF-16 text. Save it as UTF-8 (or plain CSV) and import again.');
+        throw new AppError(
+          'VALIDATION',
+          'The file is UTF-16 text. Save it as UTF-8 (or plain CSV) and import again.',
+        );
       }
     }
     if (chunk.indexOf(0) !== -1) {
-      throw new AppError('VALIDATION', 'This is not a text file (it contains binary data). Import a CSV file.');
+      throw new AppError(
+        'VALIDATION',
+        'This is not a text file (it contains binary data). Import a CSV file.',
+      );
     }
     let pos = 0;
     for (;;) {

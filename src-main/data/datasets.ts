@@ -35,14 +35,23 @@ export class DatasetRepo {
 
   findLive(userId: string, symbol: string, timeframe: string): string | undefined {
     const r = this.sqlite
-      .prepare('select id from datasets where user_id = ? and symbol = ? and timeframe = ? and deleted_at is null')
+      .prepare(
+        'select id from datasets where user_id = ? and symbol = ? and timeframe = ? and deleted_at is null',
+      )
       .get(userId, symbol, timeframe) as { id: string } | undefined;
     return r?.id;
   }
 
   /** Merges bars into the user's dataset (creating it) and records the source. Inside a transaction. */
   mergeImport(
-    a: { userId: string; symbol: string; timeframe: string; fileId: string; importId: string; timezone: string },
+    a: {
+      userId: string;
+      symbol: string;
+      timeframe: string;
+      fileId: string;
+      importId: string;
+      timezone: string;
+    },
     bars: BarColumns,
     now: number,
   ): { datasetId: string; rowCount: number } {
@@ -58,12 +67,16 @@ export class DatasetRepo {
     }
     this.bars.merge(id, bars);
     const seq = (
-      this.sqlite.prepare('select coalesce(max(seq), 0) + 1 as s from dataset_sources where dataset_id = ?').get(id) as {
+      this.sqlite
+        .prepare('select coalesce(max(seq), 0) + 1 as s from dataset_sources where dataset_id = ?')
+        .get(id) as {
         s: number;
       }
     ).s;
     this.sqlite
-      .prepare('insert into dataset_sources (dataset_id, file_id, import_id, timezone, seq) values (?, ?, ?, ?, ?)')
+      .prepare(
+        'insert into dataset_sources (dataset_id, file_id, import_id, timezone, seq) values (?, ?, ?, ?, ?)',
+      )
       .run(id, a.fileId, a.importId, a.timezone, seq);
     return { datasetId: id, rowCount: this.refreshStats(id, a.fileId, now) };
   }
@@ -71,7 +84,9 @@ export class DatasetRepo {
   refreshStats(id: string, sourceFileId: string, now: number): number {
     const s = this.bars.stats(id);
     this.sqlite
-      .prepare('update datasets set first_ts = ?, last_ts = ?, row_count = ?, source_file_id = ?, updated_at = ? where id = ?')
+      .prepare(
+        'update datasets set first_ts = ?, last_ts = ?, row_count = ?, source_file_id = ?, updated_at = ? where id = ?',
+      )
       .run(s.firstTs, s.lastTs, s.count, sourceFileId, now, id);
     return s.count;
   }
@@ -98,14 +113,18 @@ export class DatasetRepo {
   }
 
   removeSource(datasetId: string, fileId: string): void {
-    this.sqlite.prepare('delete from dataset_sources where dataset_id = ? and file_id = ?').run(datasetId, fileId);
+    this.sqlite
+      .prepare('delete from dataset_sources where dataset_id = ? and file_id = ?')
+      .run(datasetId, fileId);
   }
 
   /** Tombstones the dataset and drops its bars and sources (derived data needs no tombstone). */
   remove(datasetId: string, now: number): void {
     this.bars.deleteAll(datasetId);
     this.sqlite.prepare('delete from dataset_sources where dataset_id = ?').run(datasetId);
-    this.sqlite.prepare('update datasets set deleted_at = ?, updated_at = ? where id = ?').run(now, now, datasetId);
+    this.sqlite
+      .prepare('update datasets set deleted_at = ?, updated_at = ? where id = ?')
+      .run(now, now, datasetId);
   }
 
   list(userId: string): DatasetInfo[] {

@@ -56,7 +56,8 @@ export class FileDeletion {
       const rebuilt = new Map<string, { bars: BarColumns; lastFileId: string }>();
       for (const ds of affected) {
         const rest = ds.sources.filter((s) => s.fileId !== fileId);
-        if (rest.length > 0) rebuilt.set(ds.id, { bars: await this.rebuild(rest), lastFileId: rest.at(-1)!.fileId });
+        if (rest.length > 0)
+          rebuilt.set(ds.id, { bars: await this.rebuild(rest), lastFileId: rest.at(-1)!.fileId });
       }
 
       const now = this.d.now();
@@ -65,7 +66,9 @@ export class FileDeletion {
         for (const ds of affected) {
           if (!sameSources(ds.sources, datasets.sources(ds.id))) return false;
         }
-        sqlite.prepare('update user_files set deleted_at = ?, updated_at = ? where id = ?').run(now, now, fileId);
+        sqlite
+          .prepare('update user_files set deleted_at = ?, updated_at = ? where id = ?')
+          .run(now, now, fileId);
         for (const ds of affected) {
           const r = rebuilt.get(ds.id);
           if (r) {
@@ -79,12 +82,16 @@ export class FileDeletion {
         return true;
       })();
       if (!committed) {
-        if (attempt >= 3) throw new AppError('UNAVAILABLE', 'The dataset kept changing during the delete. Try again.');
+        if (attempt >= 3)
+          throw new AppError('UNAVAILABLE', 'The dataset kept changing during the delete. Try again.');
         continue;
       }
 
       await this.d.files.remove(file.file_path).catch((err: unknown) => {
-        this.d.logger.warn({ err, fileId }, 'stored file could not be unlinked; start-up clean-up will remove it');
+        this.d.logger.warn(
+          { err, fileId },
+          'stored file could not be unlinked; start-up clean-up will remove it',
+        );
       });
       for (const ds of affected) this.d.query.invalidate(ds.id);
       const ids = affected.map((a) => a.id);
@@ -103,16 +110,19 @@ export class FileDeletion {
     let acc: BarColumns | undefined;
     for (const s of sources) {
       const row = this.d.sqlite.prepare('select file_path from user_files where id = ?').get(s.fileId) as
-        | { file_path: string }
-        | undefined;
+        { file_path: string } | undefined;
       if (!row) continue;
-      const parsed = await parseCsv(createReadStream(this.d.files.resolve(row.file_path), { highWaterMark: 1 << 20 }), {
-        timezone: s.timezone,
-        signal: new AbortController().signal,
-      });
+      const parsed = await parseCsv(
+        createReadStream(this.d.files.resolve(row.file_path), { highWaterMark: 1 << 20 }),
+        {
+          timezone: s.timezone,
+          signal: new AbortController().signal,
+        },
+      );
       acc = acc ? mergeSorted(acc, parsed.bars) : parsed.bars;
     }
-    if (!acc) throw new AppError('INTERNAL', 'No remaining source file could be read to rebuild the dataset.');
+    if (!acc)
+      throw new AppError('INTERNAL', 'No remaining source file could be read to rebuild the dataset.');
     return acc;
   }
 }

@@ -30,7 +30,11 @@ export function dataHandlers(d: {
   return {
     'data.importBytes': (input, ctx) => d.imports.importBytes(ctx.userId, input, ctx.emit),
     'data.importFromDialog': async (input, ctx) => {
-      if (!d.dialog) throw new AppError('UNAVAILABLE', 'There is no file dialog here. Drop the file onto the window instead.');
+      if (!d.dialog)
+        throw new AppError(
+          'UNAVAILABLE',
+          'There is no file dialog here. Drop the file onto the window instead.',
+        );
       const file = await d.dialog.openFile();
       if (file === null) return null;
       return d.imports.importFile(ctx.userId, file, input ?? {}, ctx.emit);
@@ -43,7 +47,8 @@ export function dataHandlers(d: {
     },
     'bars.query': (input, ctx) => {
       const id = d.datasets.findLive(ctx.userId, input.symbol, input.timeframe);
-      if (!id) throw new AppError('NOT_FOUND', `No ${input.timeframe} bars for ${input.symbol}. Import them first.`);
+      if (!id)
+        throw new AppError('NOT_FOUND', `No ${input.timeframe} bars for ${input.symbol}. Import them first.`);
       const r = d.query.query(id, input.from, input.to, input.maxPoints);
       return { symbol: input.symbol, timeframe: input.timeframe, ...r };
     },

@@ -89,7 +89,8 @@ export class ImportService {
         source: 'dialog',
         sizeBytes: size,
         // Read exactly the size the quota reserved; a file that grew meanwhile is caught below.
-        open: () => createReadStream(file, { highWaterMark: READ_CHUNK, start: 0, end: Math.max(0, size - 1) }),
+        open: () =>
+          createReadStream(file, { highWaterMark: READ_CHUNK, start: 0, end: Math.max(0, size - 1) }),
       },
       emit,
     );
@@ -122,7 +123,8 @@ export class ImportService {
     if (this.earlyCancels.delete(importId)) ac.abort();
 
     const total = job.sizeBytes;
-    const progress = (done: number, phase: string): void => emit('job.progress', { jobId: importId, done, total, phase });
+    const progress = (done: number, phase: string): void =>
+      emit('job.progress', { jobId: importId, done, total, phase });
     const fileId = randomUUID();
     let reserved = false;
     let pending: PendingFile | undefined;
@@ -162,11 +164,17 @@ export class ImportService {
       }
       const symbol = job.symbol ?? parsed.symbolFromFile ?? symbolFromFilename(job.filename);
       if (!symbol) {
-        throw new AppError('VALIDATION', 'Which symbol is this? Give one (the file name and columns do not say).');
+        throw new AppError(
+          'VALIDATION',
+          'Which symbol is this? Give one (the file name and columns do not say).',
+        );
       }
       const timeframe = job.timeframe ?? inferTimeframe(parsed.bars.ts);
       if (!timeframe) {
-        throw new AppError('VALIDATION', 'The bars are not evenly spaced in a known timeframe. Choose the timeframe.');
+        throw new AppError(
+          'VALIDATION',
+          'The bars are not evenly spaced in a known timeframe. Choose the timeframe.',
+        );
       }
       progress(total, 'saving');
       await pending.commit();
@@ -182,7 +190,9 @@ export class ImportService {
           now,
         );
         this.d.sqlite
-          .prepare("update user_files set status = 'stored', updated_at = ? where id = ? and status = 'reserved'")
+          .prepare(
+            "update user_files set status = 'stored', updated_at = ? where id = ? and status = 'reserved'",
+          )
           .run(now, fileId);
         history.done(importId, {
           fileId,
@@ -220,7 +230,10 @@ export class ImportService {
         durationMs: Math.round(performance.now() - started),
       };
     } catch (err) {
-      if (pending) await pending.abort().catch((e: unknown) => logger.warn({ err: e, importId }, 'temp file clean-up failed'));
+      if (pending)
+        await pending
+          .abort()
+          .catch((e: unknown) => logger.warn({ err: e, importId }, 'temp file clean-up failed'));
       if (reserved) quota.release(fileId);
       const cancelled = ac.signal.aborted || (err instanceof AppError && err.code === 'CANCELLED');
       const app = err instanceof AppError ? err : undefined;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { TIMEFRAMES } from '../../src-preload/contract/user.js';
+import type { TIMEFRAMES } from '../../src-preload/contract/user.js';
 
 export type Timeframe = (typeof TIMEFRAMES)[number];
 

@@ -44,7 +44,8 @@ export class TimestampParser {
     }
     const m = ISO.exec(s);
     if (m) {
-      let [, y, mo, d, hh, mi, ss, frac, off] = m;
+      const [, y, mo, d, , , , , off] = m;
+      let [, , , , hh, mi, ss, frac] = m;
       if (timeText !== undefined && hh === undefined) {
         const t = TIME_ONLY.exec(timeText.trim());
         if (!t) return NaN;
@@ -127,7 +128,16 @@ export class TimestampParser {
     return this.fromFields(+m[1]!, +m[2]!, +m[3]!, 0, 0, 0, 0, undefined);
   }
 
-  private fromFields(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, off?: string): number {
+  private fromFields(
+    y: number,
+    mo: number,
+    d: number,
+    h: number,
+    mi: number,
+    s: number,
+    ms: number,
+    off?: string,
+  ): number {
     if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return NaN;
     const wall = Date.UTC(y, mo - 1, d, h, mi, s, ms);
     // Date.UTC rolls Feb 30 into March; a date that does not exist is unparsable, not moved.
@@ -161,7 +171,14 @@ export class TimestampParser {
     for (const p of this.fmt.formatToParts(new Date(hour * 3_600_000))) {
       if (p.type !== 'literal') parts[p.type] = Number(p.value);
     }
-    const asUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+    const asUtc = Date.UTC(
+      parts.year!,
+      parts.month! - 1,
+      parts.day!,
+      parts.hour!,
+      parts.minute!,
+      parts.second!,
+    );
     const offset = asUtc - hour * 3_600_000;
     if (this.offsetCache.size > 100_000) this.offsetCache.clear();
     this.offsetCache.set(hour, offset);

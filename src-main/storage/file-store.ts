@@ -54,10 +54,14 @@ export class FileStore {
   /** The absolute path of a stored file; refuses anything that is not a plain stored name. */
   resolve(relPath: string): string {
     if (!STORED_NAME.test(relPath)) {
-      throw new AppError('VALIDATION', `Refusing a stored-file path that is not a stored name: ${JSON.stringify(relPath)}`);
+      throw new AppError(
+        'VALIDATION',
+        `Refusing a stored-file path that is not a stored name: ${JSON.stringify(relPath)}`,
+      );
     }
     const abs = path.resolve(this.root, relPath);
-    if (path.dirname(abs) !== this.root) throw new AppError('VALIDATION', 'Stored-file path escapes the store.');
+    if (path.dirname(abs) !== this.root)
+      throw new AppError('VALIDATION', 'Stored-file path escapes the store.');
     return abs;
   }
 
@@ -76,7 +80,11 @@ export class FileStore {
   async begin(relPath: string): Promise<PendingFile> {
     const finalPath = this.resolve(relPath);
     const tempPath = path.join(this.tempDir, `${randomUUID()}.part`);
-    const fh: FileHandle = await open(tempPath, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
+    const fh: FileHandle = await open(
+      tempPath,
+      constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY,
+      0o600,
+    );
     let written = 0;
     let closed = false;
     let renamed = false;

@@ -168,8 +168,11 @@ export class ImportHistory {
       args.push(q.filename);
     }
     const clause = where.join(' and ');
-    const total = (this.sqlite.prepare(`select count(*) as n from data_imports where ${clause}`).get(...args) as { n: number })
-      .n;
+    const total = (
+      this.sqlite.prepare(`select count(*) as n from data_imports where ${clause}`).get(...args) as {
+        n: number;
+      }
+    ).n;
     const rows = this.sqlite
       .prepare(
         `select * from data_imports where ${clause} order by queued_at desc, rowid desc limit ? offset ?`,

@@ -34,7 +34,11 @@ interface Sums {
 
 /** The rule, on its own so properties can state it: allowed iff both limits hold. */
 export function quotaAllows(limits: QuotaLimits, user: Sums, global: Sums, size: number): boolean {
-  return user.bytes + size <= limits.userBytes && user.files < limits.userFiles && global.bytes + size <= limits.globalBytes;
+  return (
+    user.bytes + size <= limits.userBytes &&
+    user.files < limits.userFiles &&
+    global.bytes + size <= limits.globalBytes
+  );
 }
 
 /**

@@ -26,7 +26,9 @@ export function recoverStorage(
 ): RecoveryReport {
   const interruptedImports = history.markInterrupted();
   // A reservation never became a stored file: the import died before its commit transaction.
-  const releasedReservations = sqlite.prepare("delete from user_files where status = 'reserved'").run().changes;
+  const releasedReservations = sqlite
+    .prepare("delete from user_files where status = 'reserved'")
+    .run().changes;
 
   const live = sqlite
     .prepare("select id, file_path from user_files where status = 'stored' and deleted_at is null")
@@ -34,7 +36,7 @@ export function recoverStorage(
   const present = new Set<string>();
   let missingFiles = 0;
   for (const f of live) {
-    let ok = false;
+    let ok: boolean;
     try {
       ok = existsSync(files.resolve(f.file_path));
     } catch {
@@ -49,7 +51,9 @@ export function recoverStorage(
   }
   const { temps, orphans } = files.recover(present);
   const orphanChunkRows = sqlite
-    .prepare('delete from bar_chunks where dataset_id not in (select id from datasets where deleted_at is null)')
+    .prepare(
+      'delete from bar_chunks where dataset_id not in (select id from datasets where deleted_at is null)',
+    )
     .run().changes;
 
   const report = {
@@ -60,6 +64,7 @@ export function recoverStorage(
     missingFiles,
     orphanChunkRows,
   };
-  if (Object.values(report).some((v) => v > 0)) logger.warn(report, 'recovered storage after an unclean stop');
+  if (Object.values(report).some((v) => v > 0))
+    logger.warn(report, 'recovered storage after an unclean stop');
   return report;
 }

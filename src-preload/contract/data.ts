@@ -138,7 +138,8 @@ export const dataChannels = {
     output: importResultSchema.nullable(),
     category: 'default',
     mutates: true,
-    summary: 'Let the user pick a file in a main-side dialog and import it; null when the dialog is dismissed.',
+    summary:
+      'Let the user pick a file in a main-side dialog and import it; null when the dialog is dismissed.',
   }),
   'data.cancelImport': channel({
     input: z.strictObject({ importId: z.uuid() }),

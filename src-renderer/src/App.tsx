@@ -4,6 +4,7 @@ import { ErrorMessage, Loading } from './components/ErrorMessage';
 import { Layout } from './components/Layout';
 import { ThemeApplier } from './components/ThemeApplier';
 import { DashboardPage } from './pages/DashboardPage';
+import { DataPage } from './pages/data/DataPage';
 import { PlaceholderPage } from './pages/PlaceholderPage';
 import { SettingsPage } from './pages/settings/SettingsPage';
 import { useNav, type Page } from './stores/nav-store';
@@ -12,7 +13,7 @@ import { usePreferences } from './stores/preferences-store';
 /** Each page of the navigation; features replace their placeholder as they land. */
 const PAGE_VIEWS: Record<Page, () => ReactNode> = {
   dashboard: () => <DashboardPage />,
-  data: () => <PlaceholderPage title="Data" text="Import OHLCV files here." />,
+  data: () => <DataPage />,
   strategies: () => <PlaceholderPage title="Strategies" text="Write and manage strategies here." />,
   backtests: () => <PlaceholderPage title="Backtests" text="Run and compare backtests here." />,
   journal: () => <PlaceholderPage title="Journal" text="Keep notes on your trades here." />,

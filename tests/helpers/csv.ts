@@ -24,7 +24,10 @@ export function dailyBars(n: number, start = Date.UTC(2020, 0, 1), seed = 1): Ba
   return out;
 }
 
-export function toCsv(rows: readonly BarRow[], opts: { header?: string; date?: (ts: number) => string } = {}): string {
+export function toCsv(
+  rows: readonly BarRow[],
+  opts: { header?: string; date?: (ts: number) => string } = {},
+): string {
   const date = opts.date ?? ((ts: number) => new Date(ts).toISOString().slice(0, 10));
   const lines = [opts.header ?? 'date,open,high,low,close,volume'];
   for (const r of rows) lines.push(`${date(r.ts)},${r.o},${r.h},${r.l},${r.c},${r.v}`);

@@ -38,26 +38,46 @@ async function lastHistory(c: Core): Promise<{ status: string; errorCode: string
 function bigCsv(rows: number): Uint8Array {
   const parts: string[] = ['timestamp,open,high,low,close,volume'];
   const t0 = Date.UTC(2015, 0, 1);
-  for (let i = 0; i < rows; i++) parts.push(`${new Date(t0 + i * 60_000).toISOString()},100.5,101.25,99.75,100.125,${i}`);
+  for (let i = 0; i < rows; i++)
+    parts.push(`${new Date(t0 + i * 60_000).toISOString()},100.5,101.25,99.75,100.125,${i}`);
   return bytesOf(parts.join('\n'));
 }
 
 describe('malformed files give a clear error and store nothing', () => {
-  const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+  const png = new Uint8Array([
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52,
+  ]);
   const cases: [string, Uint8Array, RegExp][] = [
     ['empty', new Uint8Array(0), /empty/],
     ['only whitespace', bytesOf('\n\n  \n'), /empty/],
     ['header only', bytesOf('date,open,high,low,close,volume\n'), /no data rows/],
     ['binary (PNG)', png, /not a text file/],
     ['UTF-16', new Uint8Array([0xff, 0xfe, 0x64, 0x00, 0x61, 0x00]), /UTF-16/],
-    ['wrong columns', bytesOf('name,age,city\nbob,3,paris\n'), /missing required columns: date\/time, open, high, low, close/],
+    [
+      'wrong columns',
+      bytesOf('name,age,city\nbob,3,paris\n'),
+      /missing required columns: date\/time, open, high, low, close/,
+    ],
     ['no header row', bytesOf('2020-01-01,1,2,0.5,1.5,10\n2020-01-02,1,2,0.5,1.5,10\n'), /no header row/],
-    ['every row invalid', bytesOf('date,open,high,low,close,volume\nx,1,2,3,4,5\n2020-01-01,5,1,1,1,1\n'), /No valid rows: 2 rejected/],
-    ['one 5 MB line', bytesOf('date,open,high,low,close,volume\n' + 'a'.repeat(5_000_000)), /line is longer than 64 KB/],
+    [
+      'every row invalid',
+      bytesOf('date,open,high,low,close,volume\nx,1,2,3,4,5\n2020-01-01,5,1,1,1,1\n'),
+      /No valid rows: 2 rejected/,
+    ],
+    [
+      'one 5 MB line',
+      bytesOf('date,open,high,low,close,volume\n' + 'a'.repeat(5_000_000)),
+      /line is longer than 64 KB/,
+    ],
   ];
   it.each(cases)('%s', async (_name, bytes, message) => {
     const c = await core();
-    const r = await c.invoke('data.importBytes', { filename: 'bad.csv', bytes, symbol: 'BAD', timeframe: '1d' });
+    const r = await c.invoke('data.importBytes', {
+      filename: 'bad.csv',
+      bytes,
+      symbol: 'BAD',
+      timeframe: '1d',
+    });
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.error.code).toBe('VALIDATION');
@@ -71,7 +91,12 @@ describe('malformed files give a clear error and store nothing', () => {
     const c = await core();
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ minLength: 0, maxLength: 2000 }), async (bytes) => {
-        const r = await c.invoke('data.importBytes', { filename: 'r.csv', bytes, symbol: 'R', timeframe: '1d' });
+        const r = await c.invoke('data.importBytes', {
+          filename: 'r.csv',
+          bytes,
+          symbol: 'R',
+          timeframe: '1d',
+        });
         if (!r.ok) {
           expect(['VALIDATION']).toContain(r.error.code);
           expectNothingStored(c);
@@ -100,7 +125,10 @@ describe('malformed files give a clear error and store nothing', () => {
     expectNothingStored(small);
 
     // With room in the quota the parser must still bound its memory.
-    const c = await core({ dialog: { openFile: async () => file }, quota: { userBytes: 2 * 1024 ** 3, globalBytes: 4 * 1024 ** 3 } });
+    const c = await core({
+      dialog: { openFile: async () => file },
+      quota: { userBytes: 2 * 1024 ** 3, globalBytes: 4 * 1024 ** 3 },
+    });
     const before = process.memoryUsage();
     let maxDone = 0;
     c.on('job.progress', (e) => (maxDone = Math.max(maxDone, e.done)));
@@ -118,13 +146,20 @@ describe('quota through the core', () => {
   it('refuses the import that would pass the file limit and keeps the history honest', async () => {
     const c = await core({ quota: { userFiles: 2 } });
     const csv = bytesOf(toCsv(dailyBars(10)));
-    for (const s of ['A', 'B']) expect((await c.invoke('data.importBytes', { filename: `${s}.csv`, bytes: csv })).ok).toBe(true);
+    for (const s of ['A', 'B'])
+      expect((await c.invoke('data.importBytes', { filename: `${s}.csv`, bytes: csv })).ok).toBe(true);
     const r = await c.invoke('data.importBytes', { filename: 'C.csv', bytes: csv });
-    expect(r).toMatchObject({ ok: false, error: { code: 'QUOTA_EXCEEDED', details: { fileCount: 2, maxFiles: 2 } } });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'QUOTA_EXCEEDED', details: { fileCount: 2, maxFiles: 2 } },
+    });
     expect(await lastHistory(c)).toMatchObject({ status: 'failed', errorCode: 'QUOTA_EXCEEDED' });
     expect(c.data.files.listStored()).toHaveLength(2);
     const usage = await c.invoke('storage.usage');
-    expect(usage).toMatchObject({ ok: true, data: { usedBytes: 2 * csv.byteLength, fileCount: 2, quotaFiles: 2 } });
+    expect(usage).toMatchObject({
+      ok: true,
+      data: { usedBytes: 2 * csv.byteLength, fileCount: 2, quotaFiles: 2 },
+    });
   });
 
   it('many concurrent imports near the limit never end above it', async () => {
@@ -170,7 +205,13 @@ describe('progress and cancel', () => {
         void c.invoke('data.cancelImport', { importId });
       }
     });
-    const r = await c.invoke('data.importBytes', { filename: 'big.csv', bytes, symbol: 'BIG', timeframe: '1m', importId });
+    const r = await c.invoke('data.importBytes', {
+      filename: 'big.csv',
+      bytes,
+      symbol: 'BIG',
+      timeframe: '1m',
+      importId,
+    });
     expect(r).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
     expect(phases[0]).toBe('checking');
     expect(phases).toContain('reading');
@@ -178,14 +219,24 @@ describe('progress and cancel', () => {
     expectNothingStored(c);
     expect(await lastHistory(c)).toMatchObject({ status: 'cancelled', errorCode: 'CANCELLED' });
     // The id cannot be reused, and cancelling a finished import says so.
-    expect(await c.invoke('data.cancelImport', { importId })).toMatchObject({ ok: true, data: { cancelled: false } });
+    expect(await c.invoke('data.cancelImport', { importId })).toMatchObject({
+      ok: true,
+      data: { cancelled: false },
+    });
   });
 
   it('a cancel that arrives before its import starts still cancels it', async () => {
     const c = await core();
     const importId = randomUUID();
-    expect(await c.invoke('data.cancelImport', { importId })).toMatchObject({ ok: true, data: { cancelled: true } });
-    const r = await c.invoke('data.importBytes', { filename: 'x.csv', bytes: bytesOf(toCsv(dailyBars(5))), importId });
+    expect(await c.invoke('data.cancelImport', { importId })).toMatchObject({
+      ok: true,
+      data: { cancelled: true },
+    });
+    const r = await c.invoke('data.importBytes', {
+      filename: 'x.csv',
+      bytes: bytesOf(toCsv(dailyBars(5))),
+      importId,
+    });
     expect(r).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
     expectNothingStored(c);
   });

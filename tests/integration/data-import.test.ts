@@ -36,8 +36,16 @@ describe('data import', () => {
     const bytes = new Uint8Array(readFileSync(TTRC));
     const events: { done: number; phase: string }[] = [];
     c.on('job.progress', (e) => events.push(e));
-    const r = await ok<ImportResult>(c.invoke('data.importBytes', { filename: 'ttrc-daily-1985-2006.csv', bytes }));
-    expect(r).toMatchObject({ symbol: 'TTRC', timeframe: '1d', rowsAccepted: 5550, rowsRejected: 0, duplicates: 0 });
+    const r = await ok<ImportResult>(
+      c.invoke('data.importBytes', { filename: 'ttrc-daily-1985-2006.csv', bytes }),
+    );
+    expect(r).toMatchObject({
+      symbol: 'TTRC',
+      timeframe: '1d',
+      rowsAccepted: 5550,
+      rowsRejected: 0,
+      duplicates: 0,
+    });
     expect(r.fileSizeBytes).toBe(bytes.byteLength);
     expect(new Date(r.firstTs).toISOString()).toBe('1985-01-02T00:00:00.000Z');
     expect(new Date(r.lastTs).toISOString()).toBe('2006-12-29T00:00:00.000Z');
@@ -54,7 +62,9 @@ describe('data import', () => {
     expect(usage).toMatchObject({ usedBytes: bytes.byteLength, fileCount: 1 });
     expect(storedFiles(c)).toHaveLength(1);
     // The stored copy is byte-identical to the original.
-    expect(readFileSync(path.join(c.data.files.root, storedFiles(c)[0]!)).equals(Buffer.from(bytes))).toBe(true);
+    expect(readFileSync(path.join(c.data.files.root, storedFiles(c)[0]!)).equals(Buffer.from(bytes))).toBe(
+      true,
+    );
   });
 
   it('rejects invalid rows with counted reasons and samples, reports duplicates and sorts', async () => {
@@ -74,7 +84,12 @@ describe('data import', () => {
       '',
     ].join('\n');
     const r = await ok<ImportResult>(
-      c.invoke('data.importBytes', { filename: 'x.csv', bytes: bytesOf(csv), symbol: 'abc', timeframe: '1d' }),
+      c.invoke('data.importBytes', {
+        filename: 'x.csv',
+        bytes: bytesOf(csv),
+        symbol: 'abc',
+        timeframe: '1d',
+      }),
     );
     expect(r.rowsAccepted).toBe(2);
     expect(r.duplicates).toBe(1);
@@ -103,15 +118,26 @@ describe('data import', () => {
 
   it('reads epoch seconds, epoch milliseconds, separate date/time columns and a time zone', async () => {
     const c = await core();
-    const secs = 'timestamp,open,high,low,close,volume\n1577836800,1,2,0.5,1.5,10\n1577836860,1,2,0.5,1.5,10\n';
-    const a = await ok<ImportResult>(c.invoke('data.importBytes', { filename: 'secs.csv', bytes: bytesOf(secs) }));
+    const secs =
+      'timestamp,open,high,low,close,volume\n1577836800,1,2,0.5,1.5,10\n1577836860,1,2,0.5,1.5,10\n';
+    const a = await ok<ImportResult>(
+      c.invoke('data.importBytes', { filename: 'secs.csv', bytes: bytesOf(secs) }),
+    );
     expect(a).toMatchObject({ symbol: 'SECS', timeframe: '1m', firstTs: Date.UTC(2020, 0, 1) });
-    const ms = 'time\topen\thigh\tlow\tclose\tvol\n1577836800000\t1\t2\t0.5\t1.5\t10\n1577840400000\t1\t2\t0.5\t1.5\t10\n';
-    const b = await ok<ImportResult>(c.invoke('data.importBytes', { filename: 'ms.tsv', bytes: bytesOf(ms) }));
+    const ms =
+      'time\topen\thigh\tlow\tclose\tvol\n1577836800000\t1\t2\t0.5\t1.5\t10\n1577840400000\t1\t2\t0.5\t1.5\t10\n';
+    const b = await ok<ImportResult>(
+      c.invoke('data.importBytes', { filename: 'ms.tsv', bytes: bytesOf(ms) }),
+    );
     expect(b).toMatchObject({ timeframe: '1h', firstTs: Date.UTC(2020, 0, 1) });
-    const split = 'Date,Time,Open,High,Low,Close,Volume\n2020-07-01,09:30,1,2,0.5,1.5,10\n2020-07-01,09:35,1,2,0.5,1.5,10\n';
+    const split =
+      'Date,Time,Open,High,Low,Close,Volume\n2020-07-01,09:30,1,2,0.5,1.5,10\n2020-07-01,09:35,1,2,0.5,1.5,10\n';
     const d = await ok<ImportResult>(
-      c.invoke('data.importBytes', { filename: 'spy.csv', bytes: bytesOf(split), timezone: 'America/New_York' }),
+      c.invoke('data.importBytes', {
+        filename: 'spy.csv',
+        bytes: bytesOf(split),
+        timezone: 'America/New_York',
+      }),
     );
     // 09:30 in New York in July is 13:30 UTC (EDT, UTC-4).
     expect(d).toMatchObject({ symbol: 'SPY', timeframe: '5m', firstTs: Date.UTC(2020, 6, 1, 13, 30) });
@@ -121,11 +147,23 @@ describe('data import', () => {
     const c = await core();
     const first = dailyBars(10_000, Date.UTC(1990, 0, 1), 1);
     const second = dailyBars(6_000, Date.UTC(1990, 0, 1) + 8_000 * DAY, 2);
-    await ok(c.invoke('data.importBytes', { filename: 'a.csv', bytes: bytesOf(toCsv(first)), symbol: 'M', timeframe: '1d' }));
+    await ok(
+      c.invoke('data.importBytes', {
+        filename: 'a.csv',
+        bytes: bytesOf(toCsv(first)),
+        symbol: 'M',
+        timeframe: '1d',
+      }),
+    );
     const cold = await ok<{ count: number }>(c.invoke('bars.query', { symbol: 'M', timeframe: '1d' }));
     expect(cold.count).toBe(10_000);
     const r = await ok<ImportResult>(
-      c.invoke('data.importBytes', { filename: 'b.csv', bytes: bytesOf(toCsv(second)), symbol: 'M', timeframe: '1d' }),
+      c.invoke('data.importBytes', {
+        filename: 'b.csv',
+        bytes: bytesOf(toCsv(second)),
+        symbol: 'M',
+        timeframe: '1d',
+      }),
     );
     expect(r.datasetRows).toBe(14_000);
     const bars = await ok<{ count: number; ts: Float64Array; close: Float64Array }>(
@@ -143,7 +181,9 @@ describe('data import', () => {
     expect(range.count).toBe(100);
     expect(range.ts[0]).toBe(first[100]!.ts);
 
-    const ds = await ok<{ items: { rowCount: number; sourceFileIds: string[] }[] }>(c.invoke('data.datasets'));
+    const ds = await ok<{ items: { rowCount: number; sourceFileIds: string[] }[] }>(
+      c.invoke('data.datasets'),
+    );
     expect(ds.items).toHaveLength(1);
     expect(ds.items[0]).toMatchObject({ rowCount: 14_000 });
     expect(ds.items[0]!.sourceFileIds).toHaveLength(2);
@@ -151,7 +191,9 @@ describe('data import', () => {
     // Deleting the newer file rebuilds the dataset from the older one.
     const del = await ok<{ datasetsRebuilt: string[] }>(c.invoke('storage.deleteFile', { fileId: r.fileId }));
     expect(del.datasetsRebuilt).toHaveLength(1);
-    const after = await ok<{ count: number; close: Float64Array }>(c.invoke('bars.query', { symbol: 'M', timeframe: '1d' }));
+    const after = await ok<{ count: number; close: Float64Array }>(
+      c.invoke('bars.query', { symbol: 'M', timeframe: '1d' }),
+    );
     expect(after.count).toBe(10_000);
     expect(after.close[8_000]).toBe(first[8_000]!.c);
   });
@@ -160,9 +202,13 @@ describe('data import', () => {
     const c = await core();
     const rows = dailyBars(1000);
     await ok(c.invoke('data.importBytes', { filename: 'd.csv', bytes: bytesOf(toCsv(rows)), symbol: 'D' }));
-    const r = await ok<{ count: number; downsampled: boolean; high: Float64Array; low: Float64Array; volume: Float64Array }>(
-      c.invoke('bars.query', { symbol: 'D', timeframe: '1d', maxPoints: 100 }),
-    );
+    const r = await ok<{
+      count: number;
+      downsampled: boolean;
+      high: Float64Array;
+      low: Float64Array;
+      volume: Float64Array;
+    }>(c.invoke('bars.query', { symbol: 'D', timeframe: '1d', maxPoints: 100 }));
     expect(r).toMatchObject({ count: 100, downsampled: true });
     expect(Math.max(...r.high)).toBe(Math.max(...rows.map((x) => x.h)));
     expect(Math.min(...r.low)).toBe(Math.min(...rows.map((x) => x.l)));
@@ -186,7 +232,9 @@ describe('data import', () => {
       error: { code: 'NOT_FOUND' },
     });
     expect((c.db.$client.prepare('select count(*) as n from bar_chunks').get() as { n: number }).n).toBe(0);
-    expect(await c.invoke('storage.deleteFile', { fileId: r.fileId })).toMatchObject({ error: { code: 'NOT_FOUND' } });
+    expect(await c.invoke('storage.deleteFile', { fileId: r.fileId })).toMatchObject({
+      error: { code: 'NOT_FOUND' },
+    });
   });
 
   it('imports through the main-side dialog, and a dismissed dialog imports nothing', async () => {
@@ -211,7 +259,11 @@ describe('data import', () => {
     let t = Date.UTC(2024, 0, 1);
     const c = await core({ now: () => (t += 1000) });
     for (let i = 0; i < 7; i++) {
-      await c.invoke('data.importBytes', { filename: `good-${i}.csv`, bytes: bytesOf(toCsv(dailyBars(5))), symbol: `S${i}` });
+      await c.invoke('data.importBytes', {
+        filename: `good-${i}.csv`,
+        bytes: bytesOf(toCsv(dailyBars(5))),
+        symbol: `S${i}`,
+      });
     }
     for (let i = 0; i < 3; i++) {
       await c.invoke('data.importBytes', { filename: `bad-${i}.csv`, bytes: bytesOf('nothing,here\n1,2\n') });

@@ -23,12 +23,24 @@ beforeEach(() => {
   db.$client.prepare('delete from user_files').run();
 });
 
-const manager = (limits: Partial<QuotaLimits>): QuotaManager => new QuotaManager(db.$client, { ...DEFAULT_QUOTA, ...limits });
+const manager = (limits: Partial<QuotaLimits>): QuotaManager =>
+  new QuotaManager(db.$client, { ...DEFAULT_QUOTA, ...limits });
 
-function tryReserve(q: QuotaManager, userId: string, size: number): { ok: true; id: string } | { ok: false; err: AppError } {
+function tryReserve(
+  q: QuotaManager,
+  userId: string,
+  size: number,
+): { ok: true; id: string } | { ok: false; err: AppError } {
   const id = randomUUID();
   try {
-    q.reserve({ fileId: id, userId, filename: 'f.csv', sizeBytes: size, relPath: `${id}.csv`, mimeType: 'text/csv' });
+    q.reserve({
+      fileId: id,
+      userId,
+      filename: 'f.csv',
+      sizeBytes: size,
+      relPath: `${id}.csv`,
+      mimeType: 'text/csv',
+    });
     return { ok: true, id };
   } catch (err) {
     if (err instanceof AppError) return { ok: false, err };
@@ -85,9 +97,12 @@ describe('quota manager properties (real SQLite, 100+ runs each)', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: 5_000 }),
-        fc.array(fc.record({ user: fc.constantFrom('a', 'b', 'c'), size: fc.integer({ min: 0, max: 2_000 }) }), {
-          maxLength: 10,
-        }),
+        fc.array(
+          fc.record({ user: fc.constantFrom('a', 'b', 'c'), size: fc.integer({ min: 0, max: 2_000 }) }),
+          {
+            maxLength: 10,
+          },
+        ),
         fc.constantFrom('a', 'b', 'd'),
         fc.integer({ min: 0, max: 6_000 }),
         (globalLimit, existing, user, size) => {
@@ -106,9 +121,14 @@ describe('quota manager properties (real SQLite, 100+ runs each)', () => {
   });
 
   it('usage equals the exact sum and count after any sequence of imports and deletes', () => {
-    type Op = { kind: 'import'; user: string; size: number } | { kind: 'delete'; pick: number } | { kind: 'cancel' };
+    type Op =
+      { kind: 'import'; user: string; size: number } | { kind: 'delete'; pick: number } | { kind: 'cancel' };
     const op: fc.Arbitrary<Op> = fc.oneof(
-      fc.record({ kind: fc.constant('import' as const), user: fc.constantFrom('a', 'b'), size: fc.integer({ min: 0, max: 400 }) }),
+      fc.record({
+        kind: fc.constant('import' as const),
+        user: fc.constantFrom('a', 'b'),
+        size: fc.integer({ min: 0, max: 400 }),
+      }),
       fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }),
       fc.record({ kind: fc.constant('cancel' as const) }),
     );
@@ -126,19 +146,24 @@ describe('quota manager properties (real SQLite, 100+ runs each)', () => {
             const used = user.reduce((s, m) => s + m.size, 0);
             const global = [...model.values()].reduce((s, m) => s + m.size, 0);
             const expected =
-              used + o.size <= limits.userBytes && user.length < limits.userFiles && global + o.size <= limits.globalBytes;
+              used + o.size <= limits.userBytes &&
+              user.length < limits.userFiles &&
+              global + o.size <= limits.globalBytes;
             const r = tryReserve(q, o.user, o.size);
             expect(r.ok).toBe(expected);
             if (r.ok) {
               model.set(r.id, { user: o.user, size: o.size });
               // Half the reservations complete into stored files, like a finished import.
-              if (o.size % 2 === 0) db.$client.prepare("update user_files set status = 'stored' where id = ?").run(r.id);
+              if (o.size % 2 === 0)
+                db.$client.prepare("update user_files set status = 'stored' where id = ?").run(r.id);
               lastReserved = r.id;
             }
           } else if (o.kind === 'cancel') {
             // A cancelled or failed import gives its reservation back.
             if (lastReserved && model.has(lastReserved)) {
-              const st = db.$client.prepare('select status from user_files where id = ?').get(lastReserved) as { status: string };
+              const st = db.$client
+                .prepare('select status from user_files where id = ?')
+                .get(lastReserved) as { status: string };
               if (st.status === 'reserved') {
                 q.release(lastReserved);
                 model.delete(lastReserved);
@@ -180,7 +205,12 @@ describe('quota boundaries (default limits, declared sizes)', () => {
     if (!r.ok) {
       expect(r.err.code).toBe('QUOTA_EXCEEDED');
       expect(r.err.message).toMatch(/^Upload quota exceeded\. Used: 100 MB, Limit: 100 MB/);
-      expect(r.err.details).toMatchObject({ usedBytes: 100 * MB, limitBytes: 100 * MB, fileCount: 2, maxFiles: 50 });
+      expect(r.err.details).toMatchObject({
+        usedBytes: 100 * MB,
+        limitBytes: 100 * MB,
+        fileCount: 2,
+        maxFiles: 50,
+      });
     }
   });
 
@@ -200,7 +230,9 @@ describe('quota boundaries (default limits, declared sizes)', () => {
     expect(!r.ok && r.err.details).toMatchObject({ fileCount: 50, maxFiles: 50 });
     expect(!r.ok && r.err.message).toMatch(/Files: 50, Limit: 50/);
     // A delete frees a slot.
-    db.$client.prepare("update user_files set deleted_at = 1 where rowid = (select min(rowid) from user_files)").run();
+    db.$client
+      .prepare('update user_files set deleted_at = 1 where rowid = (select min(rowid) from user_files)')
+      .run();
     expect(tryReserve(q, 'new', 1).ok).toBe(true);
   });
 

@@ -4,7 +4,16 @@
  */
 import { sql } from 'drizzle-orm';
 import { IMPORT_STATUSES } from '../../../src-preload/contract/data.js';
-import { blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import {
+  blob,
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
 
 /**
  * One original file kept under `<dataDir>/files`. A row is inserted as `reserved` by the quota
@@ -118,5 +127,8 @@ export const dataImports = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
     deletedAt: integer('deleted_at'),
   },
-  (t) => [index('data_imports_user_created').on(t.userId, t.createdAt), index('data_imports_status').on(t.status)],
+  (t) => [
+    index('data_imports_user_created').on(t.userId, t.createdAt),
+    index('data_imports_status').on(t.status),
+  ],
 );
