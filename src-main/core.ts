@@ -14,6 +14,8 @@ import type { FileDialog } from './data/handlers.js';
 import { ensureWritableDir, findMigrationsDir, openDatabase, type Db } from './db/open.js';
 import { createRouter, type CallContext, type Handlers, type RateLimiterPort } from './ipc/router.js';
 import { createLogger, type Logger } from './logger.js';
+import { sandboxHandlers } from './sandbox/handlers.js';
+import { SandboxPool, type SandboxPoolOptions } from './sandbox/sandbox-pool.js';
 import { userHandlers } from './user/handlers.js';
 import { ensureLocalUser } from './user/local-user.js';
 import { PreferencesService } from './user/preferences-service.js';
@@ -37,6 +39,8 @@ export interface CoreOptions {
   quota?: { userBytes?: number; userFiles?: number; globalBytes?: number } | undefined;
   /** Free-disk probe for the file store (tests simulate a full disk). Default: fs.statfs. */
   freeDiskBytes?: ((dir: string) => Promise<number>) | undefined;
+  /** Sandbox host pool: how hosts start, how many, warm or cold (see docs/sandbox.md). */
+  sandbox?: SandboxPoolOptions | undefined;
 }
 
 export interface Core {
@@ -68,6 +72,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const localUserId = ensureLocalUser(db, now());
   const audit = new AuditLog(sqlite, now);
   const prefs = new PreferencesService(db, now);
+  const sandbox = new SandboxPool(options.sandbox ?? {}, logger);
 
   const bus = new EventEmitter();
   bus.setMaxListeners(100);
@@ -90,6 +95,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...userHandlers(prefs),
     ...auditHandlers(audit),
     ...data.handlers,
+    ...sandboxHandlers(sandbox, audit, logger),
   };
 
   const invoke = createRouter({
@@ -134,6 +140,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       if (closed) return;
       closed = true;
       bus.removeAllListeners();
+      await sandbox.close();
       sqlite.close();
       logger.info('core closed');
       logger.flush();
