@@ -9,6 +9,8 @@ import { contract, type EventName, type EventPayload } from '../src-preload/cont
 import type { Result } from '../src-preload/errors.js';
 import { AuditLog } from './audit/audit-log.js';
 import { auditHandlers } from './audit/handlers.js';
+import { createDataModule, type DataModule } from './data/module.js';
+import type { FileDialog } from './data/handlers.js';
 import { ensureWritableDir, findMigrationsDir, openDatabase, type Db } from './db/open.js';
 import { createRouter, type CallContext, type Handlers, type RateLimiterPort } from './ipc/router.js';
 import { createLogger, type Logger } from './logger.js';
@@ -31,6 +33,12 @@ export interface CoreOptions {
   /** Validate every handler's output against the contract (tests). */
   checkOutputs?: boolean | undefined;
   now?: (() => number) | undefined;
+  /** Main-side file picker for data imports (Electron's dialog in the app, a stub in tests). */
+  dialog?: FileDialog | undefined;
+  /** Storage quotas; unset fields keep the defaults (100 MB and 50 files per user, 100 GB in all). */
+  quota?: { userBytes?: number; userFiles?: number; globalBytes?: number } | undefined;
+  /** Free-disk probe for the file store (tests simulate a full disk). Default: fs.statfs. */
+  freeDiskBytes?: ((dir: string) => Promise<number>) | undefined;
   /** Sandbox host pool: how hosts start, how many, warm or cold (see docs/sandbox.md). */
   sandbox?: SandboxPoolOptions | undefined;
 }
@@ -46,6 +54,8 @@ export interface Core {
   readonly logger: Logger;
   /** The open database, for tests and benchmarks that inspect state directly. */
   readonly db: Db;
+  /** Import, storage and bars services (tests and benchmarks reach in here). */
+  readonly data: DataModule;
 }
 
 const defaultTrustedFrame = (url: string): boolean => url.startsWith('file://');
@@ -71,9 +81,20 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     bus.emit('*', event, payload);
   };
 
+  const data = createDataModule({
+    sqlite,
+    dataDir,
+    logger,
+    now,
+    quota: options.quota,
+    dialog: options.dialog,
+    freeDiskBytes: options.freeDiskBytes,
+  });
+
   const handlers: Handlers = {
     ...userHandlers(prefs),
     ...auditHandlers(audit),
+    ...data.handlers,
     ...sandboxHandlers(sandbox, audit, logger),
   };
 
@@ -97,6 +118,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     localUserId,
     logger,
     db,
+    data,
     invoke: (channel, input, ctx) => {
       if (closed) {
         return Promise.resolve({

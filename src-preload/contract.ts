@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { auditChannels } from './contract/audit.js';
+import { dataChannels } from './contract/data.js';
 import type { ChannelDef } from './contract/define.js';
 import { eventSchemas } from './contract/events.js';
 import { sandboxChannels } from './contract/sandbox.js';
@@ -14,6 +15,7 @@ import type { Result } from './errors.js';
 export const contract = {
   ...userChannels,
   ...auditChannels,
+  ...dataChannels,
   ...sandboxChannels,
 } satisfies Record<string, ChannelDef>;
 

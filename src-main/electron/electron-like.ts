@@ -82,4 +82,12 @@ export interface ElectronLike {
     handle(channel: string, listener: (event: IpcMainInvokeEventLike, ...args: unknown[]) => unknown): void;
   };
   session: { defaultSession: SessionLike };
+  /** The data import's file picker (optional so fakes without it still fit). */
+  dialog?: {
+    showOpenDialog(options: {
+      title: string;
+      properties: 'openFile'[];
+      filters: { name: string; extensions: string[] }[];
+    }): Promise<{ canceled: boolean; filePaths: string[] }>;
+  };
 }

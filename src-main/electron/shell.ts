@@ -4,6 +4,7 @@ import { channelNames } from '../../src-preload/contract.js';
 import { EVENT_CHANNEL } from '../../src-preload/ipc-names.js';
 import type { Core, CoreOptions } from '../core.js';
 import type { BrowserWindowLike, ElectronLike } from './electron-like.js';
+import { electronFileDialog } from './file-dialog.js';
 import {
   CONTENT_SECURITY_POLICY,
   SECURE_WEB_PREFERENCES,
@@ -51,6 +52,7 @@ export async function startShell(
   const core = await deps.createCore({
     dataDir: paths.dataDir ?? app.getPath('userData'),
     isTrustedFrame: trustedFrameCheck(rendererFileUrl, paths.devUrl),
+    dialog: electron.dialog ? electronFileDialog(electron.dialog) : undefined,
   });
 
   const csp = paths.devUrl ? devContentSecurityPolicy(new URL(paths.devUrl).origin) : CONTENT_SECURITY_POLICY;

@@ -4,6 +4,7 @@ import { ErrorMessage, Loading } from './components/ErrorMessage';
 import { Layout } from './components/Layout';
 import { ThemeApplier } from './components/ThemeApplier';
 import { DashboardPage } from './pages/DashboardPage';
+import { DataPage } from './pages/data/DataPage';
 import { PlaceholderPage } from './pages/PlaceholderPage';
 import { SettingsPage } from './pages/settings/SettingsPage';
 import { StrategyConsole } from './pages/strategies/StrategyConsole';
@@ -13,7 +14,7 @@ import { usePreferences } from './stores/preferences-store';
 /** Each page of the navigation; features replace their placeholder as they land. */
 const PAGE_VIEWS: Record<Page, () => ReactNode> = {
   dashboard: () => <DashboardPage />,
-  data: () => <PlaceholderPage title="Data" text="Import OHLCV files here." />,
+  data: () => <DataPage />,
   strategies: () => (
     <section className="page">
       <h1>Strategies</h1>
