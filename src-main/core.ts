@@ -12,6 +12,9 @@ import { auditHandlers } from './audit/handlers.js';
 import { ensureWritableDir, findMigrationsDir, openDatabase, type Db } from './db/open.js';
 import { createRouter, type CallContext, type Handlers, type RateLimiterPort } from './ipc/router.js';
 import { createLogger, type Logger } from './logger.js';
+import { rateLimitHandlers } from './ratelimit/handlers.js';
+import { RateLimitService, type RedisPasswordStore } from './ratelimit/service.js';
+import type { RateLimits } from './ratelimit/types.js';
 import { userHandlers } from './user/handlers.js';
 import { ensureLocalUser } from './user/local-user.js';
 import { PreferencesService } from './user/preferences-service.js';
@@ -19,12 +22,17 @@ import { PreferencesService } from './user/preferences-service.js';
 export interface CoreOptions {
   /** Where the database, files and logs live. Created if missing; must be writable. */
   dataDir: string;
-  /** Redis for shared rate limits (used once the limiter lands). */
+  /** Redis for shared rate limits, unless the user saved another URL (or none) in settings. */
   redisUrl?: string | undefined;
+  /** Limits replacing the defaults per category; what the user saved with ratelimit.configure wins. */
+  rateLimits?: Partial<RateLimits> | undefined;
+  /** SEAM for the keychain issue: where the Redis password is kept between runs. */
+  redisPasswordStore?: RedisPasswordStore | undefined;
   /** Which frame URLs may call in over IPC. Default: the packaged renderer's file:// pages. */
   isTrustedFrame?: ((url: string) => boolean) | undefined;
   migrationsDir?: string | undefined;
   logger?: Logger | undefined;
+  /** Replaces the decisions only; ratelimit.status/configure still show and edit the built-in limiter. */
   limiter?: RateLimiterPort | undefined;
   /** Validate every handler's output against the contract (tests). */
   checkOutputs?: boolean | undefined;
@@ -58,6 +66,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const localUserId = ensureLocalUser(db, now());
   const audit = new AuditLog(sqlite, now);
   const prefs = new PreferencesService(db, now);
+  const rateLimits = await RateLimitService.open({
+    db,
+    logger,
+    now,
+    baseline: options.rateLimits,
+    redisUrl: options.redisUrl,
+    passwordStore: options.redisPasswordStore,
+  });
 
   const bus = new EventEmitter();
   bus.setMaxListeners(100);
@@ -69,6 +85,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const handlers: Handlers = {
     ...userHandlers(prefs),
     ...auditHandlers(audit),
+    ...rateLimitHandlers(rateLimits),
   };
 
   const invoke = createRouter({
@@ -79,7 +96,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     audit,
     logger,
     emit,
-    limiter: options.limiter,
+    limiter: options.limiter ?? rateLimits.limiter,
     checkOutputs: options.checkOutputs,
   });
 
@@ -109,6 +126,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       if (closed) return;
       closed = true;
       bus.removeAllListeners();
+      await rateLimits.close();
       sqlite.close();
       logger.info('core closed');
       logger.flush();

@@ -7,12 +7,14 @@ import type { z } from 'zod';
 import { auditChannels } from './contract/audit.js';
 import type { ChannelDef } from './contract/define.js';
 import { eventSchemas } from './contract/events.js';
+import { rateLimitChannels } from './contract/ratelimit.js';
 import { userChannels } from './contract/user.js';
 import type { Result } from './errors.js';
 
 export const contract = {
   ...userChannels,
   ...auditChannels,
+  ...rateLimitChannels,
 } satisfies Record<string, ChannelDef>;
 
 export { eventSchemas };

@@ -1,0 +1,37 @@
+import { LRUCache } from 'lru-cache';
+import { step, type BucketState } from './token-bucket.js';
+import type { BucketRule, BucketStore, Cost, Take } from './types.js';
+
+export interface MemoryStoreOptions {
+  /** Most buckets kept; the least recently used go first. Bounds memory under a flood of keys. */
+  maxKeys?: number;
+  now?: () => number;
+}
+
+/**
+ * Buckets in this process. Evicting a bucket forgets what it spent (it comes back full), which
+ * is acceptable here: the keys are chosen by the main process (user ids), not by the caller.
+ */
+export class MemoryStore implements BucketStore {
+  private readonly buckets: LRUCache<string, BucketState>;
+  private readonly now: () => number;
+
+  constructor(opts: MemoryStoreOptions = {}) {
+    this.buckets = new LRUCache({ max: opts.maxKeys ?? 100_000 });
+    this.now = opts.now ?? Date.now;
+  }
+
+  take(key: string, rule: BucketRule, cost: Cost): Take {
+    const s = step(this.buckets.get(key), rule, Math.floor(this.now()), cost);
+    if (s.next) this.buckets.set(key, s.next);
+    return s.take;
+  }
+
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  clear(): void {
+    this.buckets.clear();
+  }
+}
