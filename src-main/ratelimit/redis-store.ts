@@ -14,6 +14,8 @@ export class RedisStoreError extends Error {
  */
 export class RedisStore implements BucketStore {
   private loading: Promise<void> | undefined;
+  /** One wait for a connection being made, shared by every decision that arrives meanwhile. */
+  private connecting: Promise<void> | undefined;
 
   constructor(
     private readonly client: Redis,
@@ -22,7 +24,9 @@ export class RedisStore implements BucketStore {
   ) {}
 
   async take(key: string, rule: BucketRule, cost: Cost): Promise<Take> {
-    if (this.client.status !== 'ready') await waitReady(this.client, this.readyWaitMs);
+    if (this.client.status !== 'ready') {
+      await (this.connecting ??= waitReady(this.client, this.readyWaitMs).finally(() => (this.connecting = undefined)));
+    }
     await (this.loading ??= this.load());
     let reply: unknown;
     try {
