@@ -4,8 +4,8 @@ import type { BucketRule, BucketStore, Cost, Take } from './types.js';
 
 export interface MemoryStoreOptions {
   /** Most buckets kept; the least recently used go first. Bounds memory under a flood of keys. */
-  maxKeys?: number;
-  now?: () => number;
+  maxKeys?: number | undefined;
+  now?: (() => number) | undefined;
 }
 
 /**
@@ -22,9 +22,12 @@ export class MemoryStore implements BucketStore {
   }
 
   take(key: string, rule: BucketRule, cost: Cost): Take {
-    const s = step(this.buckets.get(key), rule, Math.floor(this.now()), cost);
-    if (s.next) this.buckets.set(key, s.next);
-    return s.take;
+    const prev = this.buckets.get(key); // also marks it recently used
+    if (prev) return step(prev, rule, Math.floor(this.now()), cost, prev);
+    const fresh: BucketState = { units: 0, ts: 0, periodMs: 0 };
+    const t = step(undefined, rule, Math.floor(this.now()), cost, fresh);
+    if (fresh.periodMs !== 0) this.buckets.set(key, fresh);
+    return t;
   }
 
   get size(): number {

@@ -13,6 +13,7 @@ export class RedisStoreError extends Error {
  * loaded again only when Redis answers NOSCRIPT (a restarted or flushed server).
  */
 export class RedisStore implements BucketStore {
+  private loaded = false;
   private loading: Promise<void> | undefined;
   /** One wait for a connection being made, shared by every decision that arrives meanwhile. */
   private connecting: Promise<void> | undefined;
@@ -23,47 +24,53 @@ export class RedisStore implements BucketStore {
     private readonly readyWaitMs: number,
   ) {}
 
-  async take(key: string, rule: BucketRule, cost: Cost): Promise<Take> {
+  take(key: string, rule: BucketRule, cost: Cost): Promise<Take> {
+    // Hot path: connected and loaded, one EVALSHA and nothing else.
+    if (this.loaded && this.client.status === 'ready') {
+      return this.eval(key, rule, cost).then(parseReply, (err: unknown) => this.retryAfterNoScript(err, key, rule, cost));
+    }
+    return this.slowTake(key, rule, cost);
+  }
+
+  private async slowTake(key: string, rule: BucketRule, cost: Cost): Promise<Take> {
     if (this.client.status !== 'ready') {
       await (this.connecting ??= waitReady(this.client, this.readyWaitMs).finally(() => (this.connecting = undefined)));
     }
-    await (this.loading ??= this.load());
-    let reply: unknown;
-    try {
-      reply = await this.eval(key, rule, cost);
-    } catch (err) {
-      if (!isNoScript(err)) throw err;
-      // Share one reload between every decision that hit NOSCRIPT at the same time.
-      this.loading = undefined;
-      await (this.loading ??= this.load());
-      reply = await this.eval(key, rule, cost);
-    }
-    return parseReply(reply);
+    await this.load();
+    return this.eval(key, rule, cost).then(parseReply, (err: unknown) => this.retryAfterNoScript(err, key, rule, cost));
+  }
+
+  private async retryAfterNoScript(err: unknown, key: string, rule: BucketRule, cost: Cost): Promise<Take> {
+    if (!(err instanceof Error && err.message.startsWith('NOSCRIPT'))) throw err;
+    this.loaded = false;
+    await this.load();
+    return parseReply(await this.eval(key, rule, cost));
   }
 
   private eval(key: string, rule: BucketRule, cost: Cost): Promise<unknown> {
-    return this.client.evalsha(TOKEN_BUCKET_SHA, 1, key, rule.limit, rule.periodMs, rule.capacity, cost);
+    return this.client.evalsha(TOKEN_BUCKET_SHA, 1, key, rule.limitArg, rule.periodArg, rule.capacityArg, cost === 1 ? '1' : '0');
   }
 
-  private async load(): Promise<void> {
-    try {
-      const sha = await this.client.script('LOAD', TOKEN_BUCKET_LUA);
-      if (sha !== TOKEN_BUCKET_SHA) throw new RedisStoreError(`SCRIPT LOAD returned ${String(sha)}`);
-    } catch (err) {
-      this.loading = undefined; // try again on the next decision
-      throw err;
-    }
+  /** SCRIPT LOAD, shared by every decision that needs it at the same moment. */
+  private load(): Promise<void> {
+    if (this.loaded) return Promise.resolve();
+    return (this.loading ??= this.client
+      .script('LOAD', TOKEN_BUCKET_LUA)
+      .then((sha) => {
+        if (sha !== TOKEN_BUCKET_SHA) throw new RedisStoreError(`SCRIPT LOAD returned ${String(sha)}`);
+        this.loaded = true;
+      })
+      .finally(() => (this.loading = undefined)));
   }
 }
 
-const isNoScript = (err: unknown): boolean => err instanceof Error && err.message.startsWith('NOSCRIPT');
-
 function parseReply(reply: unknown): Take {
-  if (!Array.isArray(reply) || reply.length !== 3 || !reply.every((n) => typeof n === 'number')) {
-    throw new RedisStoreError(`unexpected reply from the token-bucket script: ${JSON.stringify(reply)}`);
+  if (Array.isArray(reply) && reply.length === 3) {
+    const [allowed, remaining, retryAfterMs] = reply as unknown[];
+    if (typeof remaining === 'number' && typeof retryAfterMs === 'number') {
+      if (allowed === 1) return { allowed: true, remaining };
+      if (allowed === 0 && retryAfterMs > 0) return { allowed: false, remaining: 0, retryAfterMs };
+    }
   }
-  const [allowed, remaining, retryAfterMs] = reply as [number, number, number];
-  if (allowed === 1) return { allowed: true, remaining };
-  if (allowed === 0 && retryAfterMs > 0) return { allowed: false, remaining: 0, retryAfterMs };
   throw new RedisStoreError(`unexpected reply from the token-bucket script: ${JSON.stringify(reply)}`);
 }

@@ -17,15 +17,12 @@ export interface BucketState {
   periodMs: number;
 }
 
-export interface Step {
-  take: Take;
-  /** The state to keep, or undefined when nothing changed (a refusal or a look). */
-  next: BucketState | undefined;
-  /** Milliseconds until the bucket is full again: keeping it longer than that is pointless. */
-  ttlMs: number;
-}
-
-export function step(prev: BucketState | undefined, rule: BucketRule, now: number, cost: Cost): Step {
+/**
+ * Decides one request at `now`. `prev` undefined means a full bucket. Only an allowed take
+ * changes state, and it writes it into `out` (which may be `prev` itself: the memory store
+ * updates buckets in place, the hot path allocates nothing but the answer).
+ */
+export function step(prev: BucketState | undefined, rule: BucketRule, now: number, cost: Cost, out: BucketState): Take {
   const { limit, periodMs, capacity } = rule;
   const full = capacity * periodMs;
   let units = full;
@@ -35,18 +32,14 @@ export function step(prev: BucketState | undefined, rule: BucketRule, now: numbe
     const elapsed = Math.min(Math.max(0, now - prev.ts), Math.ceil(full / limit));
     units = Math.min(full, units + elapsed * limit);
   }
-  if (cost === 0) {
-    return { take: { allowed: true, remaining: Math.floor(units / periodMs) }, next: undefined, ttlMs: 0 };
-  }
+  if (cost === 0) return { allowed: true, remaining: Math.floor(units / periodMs) };
   if (units >= periodMs) {
     units -= periodMs;
-    return {
-      take: { allowed: true, remaining: Math.floor(units / periodMs) },
-      next: { units, ts: now, periodMs },
-      ttlMs: Math.max(1, Math.ceil((full - units) / limit)),
-    };
+    out.units = units;
+    out.ts = now;
+    out.periodMs = periodMs;
+    return { allowed: true, remaining: Math.floor(units / periodMs) };
   }
   // (periodMs - units) / limit ≤ periodMs / limit ≤ periodMs, and > 0 since units < periodMs.
-  const retryAfterMs = Math.ceil((periodMs - units) / limit);
-  return { take: { allowed: false, remaining: 0, retryAfterMs }, next: undefined, ttlMs: 0 };
+  return { allowed: false, remaining: 0, retryAfterMs: Math.ceil((periodMs - units) / limit) };
 }

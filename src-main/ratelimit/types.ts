@@ -16,6 +16,10 @@ export interface BucketRule {
   periodMs: number;
   /** Whole tokens the bucket holds when full: `burst ?? limit`. */
   capacity: number;
+  /** The same three as Redis script arguments, turned into strings once, not per decision. */
+  limitArg: string;
+  periodArg: string;
+  capacityArg: string;
 }
 
 export type Take =
@@ -33,11 +37,17 @@ export interface BucketStore {
   take(key: string, rule: BucketRule, cost: Cost): Take | Promise<Take>;
 }
 
-export const ruleOf = (c: RateLimitConfig): BucketRule => ({
-  limit: c.limit,
-  periodMs: c.periodMs,
-  capacity: c.burst ?? c.limit,
-});
+export const ruleOf = (c: RateLimitConfig): BucketRule => {
+  const capacity = c.burst ?? c.limit;
+  return {
+    limit: c.limit,
+    periodMs: c.periodMs,
+    capacity,
+    limitArg: String(c.limit),
+    periodArg: String(c.periodMs),
+    capacityArg: String(capacity),
+  };
+};
 
 /** The key layout shared by every store and every machine: `rate_limit:{keyType}:{id}:{category}`. */
 export const bucketKey = (k: BucketKey): string => `rate_limit:${k.keyType}:${k.id}:${k.category}`;

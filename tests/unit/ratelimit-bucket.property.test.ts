@@ -5,7 +5,7 @@ import { silentLogger } from '../../src-main/logger.js';
 import { DEFAULT_RATE_LIMITS } from '../../src-main/ratelimit/defaults.js';
 import { RateLimiter } from '../../src-main/ratelimit/limiter.js';
 import { MemoryStore } from '../../src-main/ratelimit/memory-store.js';
-import type { RateLimitConfig, RateLimits } from '../../src-main/ratelimit/types.js';
+import { ruleOf, type RateLimitConfig, type RateLimits } from '../../src-main/ratelimit/types.js';
 
 const RUNS = { numRuns: 100 };
 
@@ -139,7 +139,7 @@ describe('token bucket (memory store, injected clock)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 500 }), fc.integer({ min: 0, max: 5_000 }), (maxKeys, flood) => {
         const store = new MemoryStore({ maxKeys, now: () => 0 });
-        const rule = { limit: 1, periodMs: 60_000, capacity: 1 };
+        const rule = ruleOf({ limit: 1, periodMs: 60_000 });
         for (let i = 0; i < flood; i++) store.take(`rate_limit:user:flood-${i}:default`, rule, 1);
         expect(store.size).toBe(Math.min(maxKeys, flood));
       }),
