@@ -110,7 +110,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     db,
     invoke: (channel, input, ctx) => {
       if (closed) {
-        return Promise.resolve({ ok: false, error: { code: 'UNAVAILABLE', message: 'Quantdesk is shutting down.' } });
+        return Promise.resolve({
+          ok: false,
+          error: { code: 'UNAVAILABLE', message: 'Quantdesk is shutting down.' },
+        });
       }
       return invoke(channel, input, ctx);
     },

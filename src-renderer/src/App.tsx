@@ -1,0 +1,43 @@
+import { useEffect, type ReactNode } from 'react';
+import { ErrorBoundary } from './components/ErrorBoundary';
+import { ErrorMessage, Loading } from './components/ErrorMessage';
+import { Layout } from './components/Layout';
+import { ThemeApplier } from './components/ThemeApplier';
+import { DashboardPage } from './pages/DashboardPage';
+import { PlaceholderPage } from './pages/PlaceholderPage';
+import { SettingsPage } from './pages/settings/SettingsPage';
+import { useNav, type Page } from './stores/nav-store';
+import { usePreferences } from './stores/preferences-store';
+
+/** Each page of the navigation; features replace their placeholder as they land. */
+const PAGE_VIEWS: Record<Page, () => ReactNode> = {
+  dashboard: () => <DashboardPage />,
+  data: () => <PlaceholderPage title="Data" text="Import OHLCV files here." />,
+  strategies: () => <PlaceholderPage title="Strategies" text="Write and manage strategies here." />,
+  backtests: () => <PlaceholderPage title="Backtests" text="Run and compare backtests here." />,
+  journal: () => <PlaceholderPage title="Journal" text="Keep notes on your trades here." />,
+  settings: () => <SettingsPage />,
+};
+
+export function App() {
+  const page = useNav((s) => s.page);
+  const { status, error, load } = usePreferences();
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  return (
+    <>
+      <ThemeApplier />
+      <Layout>
+        {status === 'loading' || status === 'idle' ? (
+          <Loading label="Starting Quantdesk…" />
+        ) : status === 'error' && error ? (
+          <ErrorMessage error={error} onRetry={() => void load()} />
+        ) : (
+          <ErrorBoundary resetKey={page}>{PAGE_VIEWS[page]()}</ErrorBoundary>
+        )}
+      </Layout>
+    </>
+  );
+}
