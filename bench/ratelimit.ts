@@ -65,7 +65,9 @@ async function compare(contenders: Record<string, Decide>, w: Workload) {
       t.ms += r.ms;
     }
   }
-  const rate = Object.fromEntries(Object.entries(total).map(([k, t]) => [k, Math.round(t.n / (t.ms / 1000))]));
+  const rate = Object.fromEntries(
+    Object.entries(total).map(([k, t]) => [k, Math.round(t.n / (t.ms / 1000))]),
+  );
   const ours = rate.quantdesk ?? 0;
   const ratio = Object.fromEntries(
     Object.entries(rate)
@@ -120,10 +122,19 @@ async function main(): Promise<void> {
     const server = await RedisServer.start();
     // A generous fallback threshold here: on a loaded machine one slow reply would otherwise
     // switch to memory for a second and inflate the Redis figures. The bound is measured below.
-    const redisOurs = new RateLimiter({ limits, redis: { url: server.url }, logger: silentLogger(), fallbackAfterMs: 2_000 });
+    const redisOurs = new RateLimiter({
+      limits,
+      redis: { url: server.url },
+      logger: silentLogger(),
+      fallbackAfterMs: 2_000,
+    });
     // RateLimiterRedis twice: on a client set up like ours (command timeout, no offline queue,
     // as a limiter must be), and on ioredis's defaults (no timeout: it would wait on a hung Redis).
-    const sameClient = new Redis(server.url, { commandTimeout: 2_000, enableOfflineQueue: false, lazyConnect: true });
+    const sameClient = new Redis(server.url, {
+      commandTimeout: 2_000,
+      enableOfflineQueue: false,
+      lazyConnect: true,
+    });
     const defaultClient = new Redis(server.url, { lazyConnect: true });
     await sameClient.connect();
     await defaultClient.connect();
@@ -139,7 +150,8 @@ async function main(): Promise<void> {
     out.redis = [];
     for (const w of WORKLOADS) {
       (out.redis as unknown[]).push(await compare(contenders, w));
-      if (redisOurs.backend !== 'redis') throw new Error(`a Redis row fell back (${redisOurs.backend}); figures invalid`);
+      if (redisOurs.backend !== 'redis')
+        throw new Error(`a Redis row fell back (${redisOurs.backend}); figures invalid`);
     }
     await redisOurs.close();
     sameClient.disconnect();

@@ -16,7 +16,15 @@ import type { Logger } from '../logger.js';
 import { MemoryStore } from './memory-store.js';
 import { closeClient, createRedisClient, isHealthy, type RedisConnection } from './redis-client.js';
 import { RedisStore } from './redis-store.js';
-import { bucketKey, ruleOf, type BucketKey, type BucketRule, type Cost, type RateLimits, type Take } from './types.js';
+import {
+  bucketKey,
+  ruleOf,
+  type BucketKey,
+  type BucketRule,
+  type Cost,
+  type RateLimits,
+  type Take,
+} from './types.js';
 
 export interface RateLimiterOptions {
   limits: RateLimits;
@@ -96,7 +104,13 @@ export class RateLimiter implements RateLimiterPort {
     this.dropRedis();
     if (!conn) return;
     const client = createRedisClient(conn, { commandTimeoutMs: this.fallbackAfterMs, logger: this.logger });
-    this.redis = { conn, client, store: new RedisStore(client, this.fallbackAfterMs), failing: false, probe: undefined };
+    this.redis = {
+      conn,
+      client,
+      store: new RedisStore(client, this.fallbackAfterMs),
+      failing: false,
+      probe: undefined,
+    };
   }
 
   async close(): Promise<void> {
@@ -131,7 +145,10 @@ export class RateLimiter implements RateLimiterPort {
         side.failing = false;
         clearInterval(side.probe);
         side.probe = undefined;
-        this.logger.info({ redis: side.conn.url }, 'Redis rate-limit store is back; deciding from Redis again');
+        this.logger.info(
+          { redis: side.conn.url },
+          'Redis rate-limit store is back; deciding from Redis again',
+        );
       }
     };
     let probing = false;
@@ -153,4 +170,5 @@ export class RateLimiter implements RateLimiterPort {
 }
 
 const ALLOWED: RateDecision = Object.freeze({ allowed: true });
-const toDecision = (t: Take): RateDecision => (t.allowed ? ALLOWED : { allowed: false, retryAfterMs: t.retryAfterMs });
+const toDecision = (t: Take): RateDecision =>
+  t.allowed ? ALLOWED : { allowed: false, retryAfterMs: t.retryAfterMs };

@@ -27,17 +27,23 @@ export class RedisStore implements BucketStore {
   take(key: string, rule: BucketRule, cost: Cost): Promise<Take> {
     // Hot path: connected and loaded, one EVALSHA and nothing else.
     if (this.loaded && this.client.status === 'ready') {
-      return this.eval(key, rule, cost).then(parseReply, (err: unknown) => this.retryAfterNoScript(err, key, rule, cost));
+      return this.eval(key, rule, cost).then(parseReply, (err: unknown) =>
+        this.retryAfterNoScript(err, key, rule, cost),
+      );
     }
     return this.slowTake(key, rule, cost);
   }
 
   private async slowTake(key: string, rule: BucketRule, cost: Cost): Promise<Take> {
     if (this.client.status !== 'ready') {
-      await (this.connecting ??= waitReady(this.client, this.readyWaitMs).finally(() => (this.connecting = undefined)));
+      await (this.connecting ??= waitReady(this.client, this.readyWaitMs).finally(
+        () => (this.connecting = undefined),
+      ));
     }
     await this.load();
-    return this.eval(key, rule, cost).then(parseReply, (err: unknown) => this.retryAfterNoScript(err, key, rule, cost));
+    return this.eval(key, rule, cost).then(parseReply, (err: unknown) =>
+      this.retryAfterNoScript(err, key, rule, cost),
+    );
   }
 
   private async retryAfterNoScript(err: unknown, key: string, rule: BucketRule, cost: Cost): Promise<Take> {
@@ -48,7 +54,15 @@ export class RedisStore implements BucketStore {
   }
 
   private eval(key: string, rule: BucketRule, cost: Cost): Promise<unknown> {
-    return this.client.evalsha(TOKEN_BUCKET_SHA, 1, key, rule.limitArg, rule.periodArg, rule.capacityArg, cost === 1 ? '1' : '0');
+    return this.client.evalsha(
+      TOKEN_BUCKET_SHA,
+      1,
+      key,
+      rule.limitArg,
+      rule.periodArg,
+      rule.capacityArg,
+      cost === 1 ? '1' : '0',
+    );
   }
 
   /** SCRIPT LOAD, shared by every decision that needs it at the same moment. */

@@ -82,7 +82,13 @@ export class RateLimitService {
         const remaining = await this.limiter.remaining({ keyType: 'user', id: userId, category });
         return [
           category,
-          { limit: cfg.limit, periodMs: cfg.periodMs, burst: cfg.burst ?? null, capacity: ruleOf(cfg).capacity, remaining },
+          {
+            limit: cfg.limit,
+            periodMs: cfg.periodMs,
+            burst: cfg.burst ?? null,
+            capacity: ruleOf(cfg).capacity,
+            remaining,
+          },
         ] as const;
       }),
     );
@@ -95,7 +101,10 @@ export class RateLimitService {
     };
   }
 
-  async configure(input: ConfigureInput, userId: string): Promise<RateLimitStatus & { passwordPersisted: boolean }> {
+  async configure(
+    input: ConfigureInput,
+    userId: string,
+  ): Promise<RateLimitStatus & { passwordPersisted: boolean }> {
     let passwordPersisted = true;
     if (input.categories) {
       for (const category of RATE_CATEGORIES) {

@@ -57,7 +57,10 @@ export class RateLimitSettingsRepo {
     this.db
       .insert(rateLimitSettings)
       .values({ key: REDIS_URL, value: urlWithoutPassword, createdAt: now, updatedAt: now })
-      .onConflictDoUpdate({ target: rateLimitSettings.key, set: { value: urlWithoutPassword, updatedAt: now } })
+      .onConflictDoUpdate({
+        target: rateLimitSettings.key,
+        set: { value: urlWithoutPassword, updatedAt: now },
+      })
       .run();
   }
 }

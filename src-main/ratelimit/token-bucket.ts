@@ -22,7 +22,13 @@ export interface BucketState {
  * changes state, and it writes it into `out` (which may be `prev` itself: the memory store
  * updates buckets in place, the hot path allocates nothing but the answer).
  */
-export function step(prev: BucketState | undefined, rule: BucketRule, now: number, cost: Cost, out: BucketState): Take {
+export function step(
+  prev: BucketState | undefined,
+  rule: BucketRule,
+  now: number,
+  cost: Cost,
+  out: BucketState,
+): Take {
   const { limit, periodMs, capacity } = rule;
   const full = capacity * periodMs;
   let units = full;

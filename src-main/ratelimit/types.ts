@@ -23,8 +23,7 @@ export interface BucketRule {
 }
 
 export type Take =
-  | { allowed: true; remaining: number }
-  | { allowed: false; remaining: number; retryAfterMs: number };
+  { allowed: true; remaining: number } | { allowed: false; remaining: number; retryAfterMs: number };
 
 /** 1 takes a token, 0 only looks (status). */
 export type Cost = 0 | 1;

@@ -80,6 +80,7 @@ export const rateLimitChannels = {
     }),
     category: 'default',
     mutates: true,
-    summary: 'Change category limits and the Redis URL; saved across restarts (the password never in SQLite).',
+    summary:
+      'Change category limits and the Redis URL; saved across restarts (the password never in SQLite).',
   }),
 };

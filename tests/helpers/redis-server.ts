@@ -14,7 +14,8 @@ const BIN = process.env.REDIS_SERVER_BIN ?? 'redis-server';
 /** Why Redis tests cannot run here, or undefined when they can. */
 export function redisUnavailableReason(): string | undefined {
   const r = spawnSync(BIN, ['--version'], { encoding: 'utf8' });
-  if (r.error || r.status !== 0) return `${BIN} is not installed (${r.error?.message ?? `exit ${r.status}`}); install redis-server to run these tests`;
+  if (r.error || r.status !== 0)
+    return `${BIN} is not installed (${r.error?.message ?? `exit ${r.status}`}); install redis-server to run these tests`;
   return undefined;
 }
 
@@ -68,7 +69,20 @@ export class RedisServer {
     if (this.child) return;
     const child = spawn(
       BIN,
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir, '--loglevel', 'warning'],
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        this.dir,
+        '--loglevel',
+        'warning',
+      ],
       { stdio: 'ignore' },
     );
     this.child = child;

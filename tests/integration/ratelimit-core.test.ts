@@ -29,7 +29,10 @@ describe('rate limiting through the core', () => {
       expect((await core.invoke('user.setMode', { mode: 'expert' })).ok).toBe(true);
       expect((await core.invoke('user.setMode', { mode: 'beginner' })).ok).toBe(true);
       const r = await core.invoke('user.setMode', { mode: 'expert' });
-      expect(r).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED', details: { category: 'default' } } });
+      expect(r).toMatchObject({
+        ok: false,
+        error: { code: 'RATE_LIMITED', details: { category: 'default' } },
+      });
       if (!r.ok) {
         const wait = r.error.details?.retryAfterMs as number;
         expect(wait).toBeGreaterThan(0);
@@ -73,7 +76,10 @@ describe('rate limiting through the core', () => {
     const dataDir = fresh();
     const a = await createCore({ dataDir, checkOutputs: true });
     const conf = await a.invoke('ratelimit.configure', {
-      categories: { backtest: { limit: 7, periodMs: 120_000 }, api_key: { limit: 2, periodMs: 3_600_000, burst: 4 } },
+      categories: {
+        backtest: { limit: 7, periodMs: 120_000 },
+        api_key: { limit: 2, periodMs: 3_600_000, burst: 4 },
+      },
       // Port 1 answers nothing: every call must still be answered (fallback).
       redisUrl: 'redis://limiter:S3cretPw@127.0.0.1:1/0',
     });
@@ -118,7 +124,11 @@ describe('rate limiting through the core', () => {
     const c = await createCore({ dataDir, checkOutputs: true });
     expect(await c.invoke('ratelimit.status')).toMatchObject({
       ok: true,
-      data: { backend: 'memory', redisUrl: null, categories: { backtest: { limit: 5 }, api_key: { limit: 2 } } },
+      data: {
+        backend: 'memory',
+        redisUrl: null,
+        categories: { backtest: { limit: 5 }, api_key: { limit: 2 } },
+      },
     });
     await c.close();
   });
@@ -150,7 +160,10 @@ describe('rate limiting through the core', () => {
         { categories: { nope: { limit: 5, periodMs: 60_000 } } },
         { redisUrl: 'http://127.0.0.1:6379' },
       ]) {
-        expect(await core.invoke('ratelimit.configure', input)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+        expect(await core.invoke('ratelimit.configure', input)).toMatchObject({
+          ok: false,
+          error: { code: 'VALIDATION' },
+        });
       }
     } finally {
       await cleanup();
@@ -159,32 +172,37 @@ describe('rate limiting through the core', () => {
 
   const noRedis = redisUnavailableReason();
   if (noRedis) console.warn(`Skipping the core-over-Redis test: ${noRedis}`);
-  it.skipIf(noRedis !== undefined)('two cores sharing one Redis allow the limit once in total for one user', async () => {
-    const server = await RedisServer.start();
-    const rateLimits = { default: { limit: 3, periodMs: 60_000 } };
-    const a = await tempCore({ rateLimits });
-    const b = await tempCore({ rateLimits });
-    try {
-      for (const c of [a.core, b.core]) {
-        expect(await c.invoke('ratelimit.configure', { redisUrl: server.url })).toMatchObject({
-          ok: true,
-          data: { backend: 'redis', redisUrl: `${server.url}` },
-        });
+  it.skipIf(noRedis !== undefined)(
+    'two cores sharing one Redis allow the limit once in total for one user',
+    async () => {
+      const server = await RedisServer.start();
+      const rateLimits = { default: { limit: 3, periodMs: 60_000 } };
+      const a = await tempCore({ rateLimits });
+      const b = await tempCore({ rateLimits });
+      try {
+        for (const c of [a.core, b.core]) {
+          expect(await c.invoke('ratelimit.configure', { redisUrl: server.url })).toMatchObject({
+            ok: true,
+            data: { backend: 'redis', redisUrl: `${server.url}` },
+          });
+        }
+        // Both cores act for one account id, as a trader's desk and laptop would.
+        const ctx = { userId: 'same-account' };
+        const results = await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            (i % 2 ? a.core : b.core).invoke('user.setMode', { mode: 'expert' }, ctx),
+          ),
+        );
+        // The limiter runs before the handler: a call it let through reaches the handler (which
+        // does not know this account: NOT_FOUND); the others are RATE_LIMITED.
+        const codes = results.map((r) => (r.ok ? 'ok' : r.error.code));
+        expect(codes.filter((c) => c !== 'RATE_LIMITED')).toHaveLength(3);
+        expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(7);
+      } finally {
+        await a.cleanup();
+        await b.cleanup();
+        await server.dispose();
       }
-      // Both cores act for one account id, as a trader's desk and laptop would.
-      const ctx = { userId: 'same-account' };
-      const results = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => (i % 2 ? a.core : b.core).invoke('user.setMode', { mode: 'expert' }, ctx)),
-      );
-      // The limiter runs before the handler: a call it let through reaches the handler (which
-      // does not know this account: NOT_FOUND); the others are RATE_LIMITED.
-      const codes = results.map((r) => (r.ok ? 'ok' : r.error.code));
-      expect(codes.filter((c) => c !== 'RATE_LIMITED')).toHaveLength(3);
-      expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(7);
-    } finally {
-      await a.cleanup();
-      await b.cleanup();
-      await server.dispose();
-    }
-  });
+    },
+  );
 });

@@ -17,7 +17,11 @@ const skipReason = redisUnavailableReason();
 if (skipReason) console.warn(`Skipping Redis rate-limit tests: ${skipReason}`);
 
 const limits = (over: Partial<RateLimits>): RateLimits => ({ ...DEFAULT_RATE_LIMITS, ...over });
-const user = (id: string, category: 'default' | 'backtest' = 'backtest') => ({ keyType: 'user' as const, id, category });
+const user = (id: string, category: 'default' | 'backtest' = 'backtest') => ({
+  keyType: 'user' as const,
+  id,
+  category,
+});
 
 async function until(cond: () => Promise<boolean>, what: string, ms = 20_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -177,7 +181,9 @@ describe.skipIf(skipReason !== undefined)('rate limiter on a real Redis', () => 
       logger: silentLogger(),
     });
     open.push(l);
-    const answers = await Promise.all(Array.from({ length: 10 }, () => l.consume(user('nowhere', 'default'))));
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => l.consume(user('nowhere', 'default'))),
+    );
     expect(answers.every((d) => d.allowed)).toBe(true);
     expect(l.backend).toBe('fallback');
   });

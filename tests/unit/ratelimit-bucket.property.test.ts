@@ -12,7 +12,11 @@ const RUNS = { numRuns: 100 };
 /** A limiter on memory only, with a clock the test moves by hand. */
 function limiterWith(limits: Partial<RateLimits>) {
   let t = 1_700_000_000_000;
-  const limiter = new RateLimiter({ limits: { ...DEFAULT_RATE_LIMITS, ...limits }, logger: silentLogger(), now: () => t });
+  const limiter = new RateLimiter({
+    limits: { ...DEFAULT_RATE_LIMITS, ...limits },
+    logger: silentLogger(),
+    now: () => t,
+  });
   return { limiter, advance: (ms: number) => void (t += ms) };
 }
 
@@ -26,14 +30,20 @@ const key = (category: RateCategory, id = 'u1') => ({ keyType: 'user' as const, 
 describe('token bucket (memory store, injected clock)', () => {
   it('counts every request within capacity: N allowed, capacity − N left', async () => {
     await fc.assert(
-      fc.asyncProperty(arbCategory, arbConfig, fc.option(fc.integer({ min: 1, max: 300 })), fc.nat(), async (cat, cfg, burst, n0) => {
-        const config: RateLimitConfig = burst === null ? cfg : { ...cfg, burst };
-        const capacity = config.burst ?? config.limit;
-        const n = n0 % (capacity + 1);
-        const { limiter } = limiterWith({ [cat]: config });
-        for (let i = 0; i < n; i++) expect(await limiter.consume(key(cat))).toEqual({ allowed: true });
-        expect(await limiter.remaining(key(cat))).toBe(capacity - n);
-      }),
+      fc.asyncProperty(
+        arbCategory,
+        arbConfig,
+        fc.option(fc.integer({ min: 1, max: 300 })),
+        fc.nat(),
+        async (cat, cfg, burst, n0) => {
+          const config: RateLimitConfig = burst === null ? cfg : { ...cfg, burst };
+          const capacity = config.burst ?? config.limit;
+          const n = n0 % (capacity + 1);
+          const { limiter } = limiterWith({ [cat]: config });
+          for (let i = 0; i < n; i++) expect(await limiter.consume(key(cat))).toEqual({ allowed: true });
+          expect(await limiter.remaining(key(cat))).toBe(capacity - n);
+        },
+      ),
       RUNS,
     );
   });
@@ -75,10 +85,13 @@ describe('token bucket (memory store, injected clock)', () => {
   });
 
   it('never allows more than capacity + limit·t/P over any run of t ms', async () => {
-    const arbSteps = fc.array(fc.record({ wait: fc.nat({ max: 20_000 }), n: fc.integer({ min: 1, max: 30 }) }), {
-      minLength: 1,
-      maxLength: 40,
-    });
+    const arbSteps = fc.array(
+      fc.record({ wait: fc.nat({ max: 20_000 }), n: fc.integer({ min: 1, max: 30 }) }),
+      {
+        minLength: 1,
+        maxLength: 40,
+      },
+    );
     await fc.assert(
       fc.asyncProperty(arbConfig, arbSteps, async (cfg, steps) => {
         const { limiter, advance } = limiterWith({ backtest: cfg });
