@@ -96,7 +96,15 @@ function RateLimitForm({ status }: { status: RateLimitStatus }) {
     for (const c of RATE_CATEGORIES) {
       const parsed = fromDraft(draft[c]);
       if (typeof parsed === 'string') return setNote(`${LABELS[c]}: ${parsed}`);
-      categories[c] = parsed;
+      // Only changed categories are saved: an untouched one keeps following the default.
+      const now = status.categories[c];
+      if (
+        parsed.limit !== now.limit ||
+        parsed.periodMs !== now.periodMs ||
+        (parsed.burst ?? null) !== now.burst
+      ) {
+        categories[c] = parsed;
+      }
     }
     const url = redisUrl.trim();
     let nextUrl: string | null = null;
@@ -111,6 +119,7 @@ function RateLimitForm({ status }: { status: RateLimitStatus }) {
     }
     // Leave the connection (and a kept password) alone when neither the URL nor the password changed.
     const urlChanged = password !== '' || (nextUrl ?? null) !== status.redisUrl;
+    if (!urlChanged && Object.keys(categories).length === 0) return setNote('Nothing changed.');
     setSaving(true);
     const r = await configure({ categories, ...(urlChanged ? { redisUrl: nextUrl } : {}) });
     setSaving(false);
