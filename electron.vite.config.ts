@@ -7,7 +7,11 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        input: { index: resolve(import.meta.dirname, 'src-main/electron/main.ts') },
+        input: {
+          index: resolve(import.meta.dirname, 'src-main/electron/main.ts'),
+          // The sandbox host process's entry (docs/sandbox.md); found beside index.js at run time.
+          'sandbox-host': resolve(import.meta.dirname, 'src-main/sandbox/host/main.ts'),
+        },
       },
     },
   },

@@ -15,6 +15,8 @@ import { createLogger, type Logger } from './logger.js';
 import { rateLimitHandlers } from './ratelimit/handlers.js';
 import { RateLimitService, type RedisPasswordStore } from './ratelimit/service.js';
 import type { RateLimits } from './ratelimit/types.js';
+import { sandboxHandlers } from './sandbox/handlers.js';
+import { SandboxPool, type SandboxPoolOptions } from './sandbox/sandbox-pool.js';
 import { userHandlers } from './user/handlers.js';
 import { ensureLocalUser } from './user/local-user.js';
 import { PreferencesService } from './user/preferences-service.js';
@@ -37,6 +39,8 @@ export interface CoreOptions {
   /** Validate every handler's output against the contract (tests). */
   checkOutputs?: boolean | undefined;
   now?: (() => number) | undefined;
+  /** Sandbox host pool: how hosts start, how many, warm or cold (see docs/sandbox.md). */
+  sandbox?: SandboxPoolOptions | undefined;
 }
 
 export interface Core {
@@ -74,6 +78,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     redisUrl: options.redisUrl,
     passwordStore: options.redisPasswordStore,
   });
+  const sandbox = new SandboxPool(options.sandbox ?? {}, logger);
 
   const bus = new EventEmitter();
   bus.setMaxListeners(100);
@@ -86,6 +91,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...userHandlers(prefs),
     ...auditHandlers(audit),
     ...rateLimitHandlers(rateLimits),
+    ...sandboxHandlers(sandbox, audit, logger),
   };
 
   const invoke = createRouter({
@@ -130,6 +136,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       closed = true;
       bus.removeAllListeners();
       await rateLimits.close();
+      await sandbox.close();
       sqlite.close();
       logger.info('core closed');
       logger.flush();

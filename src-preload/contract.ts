@@ -8,6 +8,7 @@ import { auditChannels } from './contract/audit.js';
 import type { ChannelDef } from './contract/define.js';
 import { eventSchemas } from './contract/events.js';
 import { rateLimitChannels } from './contract/ratelimit.js';
+import { sandboxChannels } from './contract/sandbox.js';
 import { userChannels } from './contract/user.js';
 import type { Result } from './errors.js';
 
@@ -15,6 +16,7 @@ export const contract = {
   ...userChannels,
   ...auditChannels,
   ...rateLimitChannels,
+  ...sandboxChannels,
 } satisfies Record<string, ChannelDef>;
 
 export { eventSchemas };

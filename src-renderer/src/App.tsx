@@ -6,6 +6,7 @@ import { ThemeApplier } from './components/ThemeApplier';
 import { DashboardPage } from './pages/DashboardPage';
 import { PlaceholderPage } from './pages/PlaceholderPage';
 import { SettingsPage } from './pages/settings/SettingsPage';
+import { StrategyConsole } from './pages/strategies/StrategyConsole';
 import { useNav, type Page } from './stores/nav-store';
 import { usePreferences } from './stores/preferences-store';
 
@@ -13,7 +14,12 @@ import { usePreferences } from './stores/preferences-store';
 const PAGE_VIEWS: Record<Page, () => ReactNode> = {
   dashboard: () => <DashboardPage />,
   data: () => <PlaceholderPage title="Data" text="Import OHLCV files here." />,
-  strategies: () => <PlaceholderPage title="Strategies" text="Write and manage strategies here." />,
+  strategies: () => (
+    <section className="page">
+      <h1>Strategies</h1>
+      <StrategyConsole />
+    </section>
+  ),
   backtests: () => <PlaceholderPage title="Backtests" text="Run and compare backtests here." />,
   journal: () => <PlaceholderPage title="Journal" text="Keep notes on your trades here." />,
   settings: () => <SettingsPage />,
