@@ -35,11 +35,26 @@ describe.skipIf(skipReason !== undefined)('rate limiter on a real Redis', () => 
   let server: RedisServer;
   let admin: Redis;
   const open: RateLimiter[] = [];
-  const limiter = (l: RateLimits, logger = silentLogger()): RateLimiter => {
-    const r = new RateLimiter({ limits: l, redis: { url: server.url }, logger, probeIntervalMs: 100 });
+  /**
+   * Tests of Redis semantics give Redis 2 s before falling back, so a loaded CI machine cannot turn
+   * them into memory decisions; the outage tests use the product's 150 ms.
+   */
+  const limiter = (l: RateLimits, logger = silentLogger(), fallbackAfterMs = 2_000): RateLimiter => {
+    const r = new RateLimiter({
+      limits: l,
+      redis: { url: server.url },
+      logger,
+      probeIntervalMs: 100,
+      fallbackAfterMs,
+    });
     open.push(r);
     return r;
   };
+  const onRedis = (l: RateLimiter, id: string) =>
+    until(async () => {
+      await l.consume(user(id, 'default'));
+      return l.backend === 'redis';
+    }, 'the limiter to be on Redis');
 
   beforeAll(async () => {
     server = await RedisServer.start();
@@ -117,9 +132,9 @@ describe.skipIf(skipReason !== undefined)('rate limiter on a real Redis', () => 
 
   it('answers every call while Redis is stopped (fallback, one warning), and returns to Redis when it is back', async () => {
     const cap = captureLogger();
-    const l = limiter(limits({ default: { limit: 1_000, periodMs: 60_000 } }), cap.logger);
-    expect((await l.consume(user('outage', 'default'))).allowed).toBe(true);
-    expect(l.backend).toBe('redis');
+    const l = limiter(limits({ default: { limit: 1_000, periodMs: 60_000 } }), cap.logger, 150);
+    await onRedis(l, 'outage');
+    const warningsBefore = cap.lines().filter((x) => x.level === 40).length;
 
     await server.stop();
     const answers = await Promise.all(Array.from({ length: 50 }, () => l.consume(user('outage', 'default'))));
@@ -128,7 +143,11 @@ describe.skipIf(skipReason !== undefined)('rate limiter on a real Redis', () => 
     expect(answers).toHaveLength(100);
     expect(answers.every((d) => d.allowed)).toBe(true);
     expect(l.backend).toBe('fallback');
-    const warnings = cap.lines().filter((x) => x.level === 40);
+    // One warning for the outage, not one per call.
+    const warnings = cap
+      .lines()
+      .filter((x) => x.level === 40)
+      .slice(warningsBefore);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]?.msg).toMatch(/deciding from memory/);
 
@@ -140,13 +159,11 @@ describe.skipIf(skipReason !== undefined)('rate limiter on a real Redis', () => 
     // The restarted server lost the script and the keys: the decision below went through Redis.
     expect((await l.consume(user('back', 'default'))).allowed).toBe(true);
     expect(await admin.exists('rate_limit:user:back:default')).toBe(1);
-    expect(cap.lines().filter((x) => x.level === 40)).toHaveLength(1);
   });
 
   it('answers from the fallback while Redis hangs (SIGSTOP) and returns after SIGCONT', async () => {
-    const l = limiter(limits({ default: { limit: 1_000, periodMs: 60_000 } }));
-    expect((await l.consume(user('hang', 'default'))).allowed).toBe(true);
-    expect(l.backend).toBe('redis');
+    const l = limiter(limits({ default: { limit: 1_000, periodMs: 60_000 } }), silentLogger(), 150);
+    await onRedis(l, 'hang');
 
     server.pause();
     try {
