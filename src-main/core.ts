@@ -14,6 +14,9 @@ import type { FileDialog } from './data/handlers.js';
 import { ensureWritableDir, findMigrationsDir, openDatabase, type Db } from './db/open.js';
 import { createRouter, type CallContext, type Handlers, type RateLimiterPort } from './ipc/router.js';
 import { createLogger, type Logger } from './logger.js';
+import { rateLimitHandlers } from './ratelimit/handlers.js';
+import { RateLimitService, type RedisPasswordStore } from './ratelimit/service.js';
+import type { RateLimits } from './ratelimit/types.js';
 import { sandboxHandlers } from './sandbox/handlers.js';
 import { SandboxPool, type SandboxPoolOptions } from './sandbox/sandbox-pool.js';
 import { userHandlers } from './user/handlers.js';
@@ -23,12 +26,17 @@ import { PreferencesService } from './user/preferences-service.js';
 export interface CoreOptions {
   /** Where the database, files and logs live. Created if missing; must be writable. */
   dataDir: string;
-  /** Redis for shared rate limits (used once the limiter lands). */
+  /** Redis for shared rate limits, unless the user saved another URL (or none) in settings. */
   redisUrl?: string | undefined;
+  /** Limits replacing the defaults per category; what the user saved with ratelimit.configure wins. */
+  rateLimits?: Partial<RateLimits> | undefined;
+  /** SEAM for the keychain issue: where the Redis password is kept between runs. */
+  redisPasswordStore?: RedisPasswordStore | undefined;
   /** Which frame URLs may call in over IPC. Default: the packaged renderer's file:// pages. */
   isTrustedFrame?: ((url: string) => boolean) | undefined;
   migrationsDir?: string | undefined;
   logger?: Logger | undefined;
+  /** Replaces the decisions only; ratelimit.status/configure still show and edit the built-in limiter. */
   limiter?: RateLimiterPort | undefined;
   /** Validate every handler's output against the contract (tests). */
   checkOutputs?: boolean | undefined;
@@ -72,6 +80,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const localUserId = ensureLocalUser(db, now());
   const audit = new AuditLog(sqlite, now);
   const prefs = new PreferencesService(db, now);
+  const rateLimits = await RateLimitService.open({
+    db,
+    logger,
+    now,
+    baseline: options.rateLimits,
+    redisUrl: options.redisUrl,
+    passwordStore: options.redisPasswordStore,
+  });
   const sandbox = new SandboxPool(options.sandbox ?? {}, logger);
 
   const bus = new EventEmitter();
@@ -95,6 +111,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...userHandlers(prefs),
     ...auditHandlers(audit),
     ...data.handlers,
+    ...rateLimitHandlers(rateLimits),
     ...sandboxHandlers(sandbox, audit, logger),
   };
 
@@ -106,7 +123,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     audit,
     logger,
     emit,
-    limiter: options.limiter,
+    limiter: options.limiter ?? rateLimits.limiter,
     checkOutputs: options.checkOutputs,
   });
 
@@ -140,6 +157,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       if (closed) return;
       closed = true;
       bus.removeAllListeners();
+      await rateLimits.close();
       await sandbox.close();
       sqlite.close();
       logger.info('core closed');

@@ -8,6 +8,7 @@ import { auditChannels } from './contract/audit.js';
 import { dataChannels } from './contract/data.js';
 import type { ChannelDef } from './contract/define.js';
 import { eventSchemas } from './contract/events.js';
+import { rateLimitChannels } from './contract/ratelimit.js';
 import { sandboxChannels } from './contract/sandbox.js';
 import { userChannels } from './contract/user.js';
 import type { Result } from './errors.js';
@@ -16,6 +17,7 @@ export const contract = {
   ...userChannels,
   ...auditChannels,
   ...dataChannels,
+  ...rateLimitChannels,
   ...sandboxChannels,
 } satisfies Record<string, ChannelDef>;
 

@@ -17,8 +17,16 @@ export function redactForAudit(input: unknown, depth = 0): Record<string, unknow
 
 function summarise(v: unknown, depth: number): unknown {
   if (v instanceof Uint8Array) return `[${v.byteLength} bytes]`;
-  if (typeof v === 'string') return v.length > 200 ? `${v.slice(0, 200)}… (${v.length} chars)` : v;
+  if (typeof v === 'string') {
+    const s = withoutUrlPassword(v);
+    return s.length > 200 ? `${s.slice(0, 200)}… (${s.length} chars)` : s;
+  }
   if (Array.isArray(v)) return v.length > 20 ? `[${v.length} items]` : v.map((x) => summarise(x, depth + 1));
   if (v && typeof v === 'object') return depth > 3 ? '[object]' : redactForAudit(v, depth);
   return v;
+}
+
+/** `redis://user:secret@host` → `redis://user:[redacted]@host`: a URL's password is a secret too. */
+function withoutUrlPassword(s: string): string {
+  return s.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*):[^/?#\s]*@/i, '$1:[redacted]@');
 }

@@ -1,3 +1,4 @@
 /** All tables, one file per domain. drizzle-kit reads this folder to generate migrations. */
 export * from './core.js';
 export * from './data.js';
+export * from './ratelimit.js';

@@ -1,7 +1,10 @@
 import type { ErrorPayload } from '../../../src-preload/errors';
 import { humanError } from '../errors/messages';
+import { RateLimitedMessage } from './RateLimitedMessage';
 
 export function ErrorMessage({ error, onRetry }: { error: ErrorPayload; onRetry?: () => void }) {
+  if (error.code === 'RATE_LIMITED')
+    return <RateLimitedMessage key={error.correlationId} error={error} onRetry={onRetry} />;
   const { title, detail } = humanError(error);
   return (
     <div role="alert" className="error-message" data-code={error.code}>
