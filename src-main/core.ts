@@ -12,6 +12,9 @@ import { auditHandlers } from './audit/handlers.js';
 import { ensureWritableDir, findMigrationsDir, openDatabase, type Db } from './db/open.js';
 import { createRouter, type CallContext, type Handlers, type RateLimiterPort } from './ipc/router.js';
 import { createLogger, type Logger } from './logger.js';
+import { secretsHandlers } from './secrets/handlers.js';
+import { KeyringSecretStore } from './secrets/keyring-secret-store.js';
+import type { SecretStore } from './secrets/secret-store.js';
 import { userHandlers } from './user/handlers.js';
 import { ensureLocalUser } from './user/local-user.js';
 import { PreferencesService } from './user/preferences-service.js';
@@ -29,6 +32,10 @@ export interface CoreOptions {
   /** Validate every handler's output against the contract (tests). */
   checkOutputs?: boolean | undefined;
   now?: (() => number) | undefined;
+  /** Where secrets live. Default: the OS keychain (there is no plain-text alternative). */
+  secretStore?: SecretStore | undefined;
+  /** Keychain service name for the default store; tests use their own. Default 'quantdesk'. */
+  secretsService?: string | undefined;
 }
 
 export interface Core {
@@ -42,6 +49,8 @@ export interface Core {
   readonly logger: Logger;
   /** The open database, for tests and benchmarks that inspect state directly. */
   readonly db: Db;
+  /** Secrets for main-side services (sync, Redis); the renderer only sees names via channels. */
+  readonly secrets: SecretStore;
 }
 
 const defaultTrustedFrame = (url: string): boolean => url.startsWith('file://');
@@ -58,6 +67,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const localUserId = ensureLocalUser(db, now());
   const audit = new AuditLog(sqlite, now);
   const prefs = new PreferencesService(db, now);
+  const secrets = options.secretStore ?? new KeyringSecretStore({ service: options.secretsService });
 
   const bus = new EventEmitter();
   bus.setMaxListeners(100);
@@ -69,6 +79,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const handlers: Handlers = {
     ...userHandlers(prefs),
     ...auditHandlers(audit),
+    ...secretsHandlers(secrets),
   };
 
   const invoke = createRouter({
@@ -91,6 +102,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     localUserId,
     logger,
     db,
+    secrets,
     invoke: (channel, input, ctx) => {
       if (closed) {
         return Promise.resolve({ ok: false, error: { code: 'UNAVAILABLE', message: 'Quantdesk is shutting down.' } });
