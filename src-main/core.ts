@@ -121,6 +121,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       if (closed) return;
       closed = true;
       bus.removeAllListeners();
+      if (!options.secretStore) await secrets.close?.(); // an injected store belongs to its caller
       sqlite.close();
       logger.info('core closed');
       logger.flush();

@@ -20,6 +20,8 @@ export interface SecretStore {
   list(): Promise<SecretName[]>;
   /** False when there was nothing to delete. */
   delete(name: SecretName): Promise<boolean>;
+  /** Releases resources (the keychain worker); called by core.close(). */
+  close?(): Promise<void>;
 }
 
 /** The default keychain service name; tests pass their own so they never touch real entries. */

@@ -66,8 +66,13 @@ function firstLine(child: ChildProcess, timeoutMs: number): Promise<string> {
   });
 }
 
-/** A session bus that only listens in `dir` and activates nothing. */
-export function busConfig(dir: string): string {
+/**
+ * A session bus that only listens in `dir` and activates nothing. `unresponsive`: the bus
+ * accepts connections but delivers no replies (not even to Hello), so every keychain call
+ * blocks — a stand-in for a Secret Service that never answers.
+ */
+export function busConfig(dir: string, unresponsive = false): string {
+  const receive = unresponsive ? '' : '<allow eavesdrop="true"/>';
   return `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
@@ -75,7 +80,7 @@ export function busConfig(dir: string): string {
   <listen>unix:dir=${dir}</listen>
   <policy context="default">
     <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
+    ${receive}
     <allow own="*"/>
   </policy>
 </busconfig>
@@ -113,9 +118,9 @@ async function waitForLoginCollection(address: string, timeoutMs: number): Promi
 }
 
 /** A bare session bus (no Secret Service on it), for "keychain unavailable" tests. */
-export async function startBareBus(root: string): Promise<{ address: string; stop(): Promise<void> }> {
+export async function startBareBus(root: string, unresponsive = false): Promise<{ address: string; stop(): Promise<void> }> {
   const config = path.join(root, 'bus.conf');
-  writeFileSync(config, busConfig(root));
+  writeFileSync(config, busConfig(root, unresponsive));
   const bus = spawn('dbus-daemon', [`--config-file=${config}`, '--print-address=1', '--nofork', '--nopidfile'], {
     stdio: ['ignore', 'pipe', 'ignore'],
   });
