@@ -9,12 +9,16 @@ import { contract, type EventName, type EventPayload } from '../src-preload/cont
 import type { Result } from '../src-preload/errors.js';
 import { AuditLog } from './audit/audit-log.js';
 import { auditHandlers } from './audit/handlers.js';
+import { createDataModule, type DataModule } from './data/module.js';
+import type { FileDialog } from './data/handlers.js';
 import { ensureWritableDir, findMigrationsDir, openDatabase, type Db } from './db/open.js';
 import { createRouter, type CallContext, type Handlers, type RateLimiterPort } from './ipc/router.js';
 import { createLogger, type Logger } from './logger.js';
 import { secretsHandlers } from './secrets/handlers.js';
 import { KeyringSecretStore } from './secrets/keyring-secret-store.js';
 import type { SecretStore } from './secrets/secret-store.js';
+import { sandboxHandlers } from './sandbox/handlers.js';
+import { SandboxPool, type SandboxPoolOptions } from './sandbox/sandbox-pool.js';
 import { userHandlers } from './user/handlers.js';
 import { ensureLocalUser } from './user/local-user.js';
 import { PreferencesService } from './user/preferences-service.js';
@@ -36,6 +40,14 @@ export interface CoreOptions {
   secretStore?: SecretStore | undefined;
   /** Keychain service name for the default store; tests use their own. Default 'quantdesk'. */
   secretsService?: string | undefined;
+  /** Main-side file picker for data imports (Electron's dialog in the app, a stub in tests). */
+  dialog?: FileDialog | undefined;
+  /** Storage quotas; unset fields keep the defaults (100 MB and 50 files per user, 100 GB in all). */
+  quota?: { userBytes?: number; userFiles?: number; globalBytes?: number } | undefined;
+  /** Free-disk probe for the file store (tests simulate a full disk). Default: fs.statfs. */
+  freeDiskBytes?: ((dir: string) => Promise<number>) | undefined;
+  /** Sandbox host pool: how hosts start, how many, warm or cold (see docs/sandbox.md). */
+  sandbox?: SandboxPoolOptions | undefined;
 }
 
 export interface Core {
@@ -51,6 +63,8 @@ export interface Core {
   readonly db: Db;
   /** Secrets for main-side services (sync, Redis); the renderer only sees names via channels. */
   readonly secrets: SecretStore;
+  /** Import, storage and bars services (tests and benchmarks reach in here). */
+  readonly data: DataModule;
 }
 
 const defaultTrustedFrame = (url: string): boolean => url.startsWith('file://');
@@ -68,6 +82,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const audit = new AuditLog(sqlite, now);
   const prefs = new PreferencesService(db, now);
   const secrets = options.secretStore ?? new KeyringSecretStore({ service: options.secretsService });
+  const sandbox = new SandboxPool(options.sandbox ?? {}, logger);
 
   const bus = new EventEmitter();
   bus.setMaxListeners(100);
@@ -76,10 +91,22 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     bus.emit('*', event, payload);
   };
 
+  const data = createDataModule({
+    sqlite,
+    dataDir,
+    logger,
+    now,
+    quota: options.quota,
+    dialog: options.dialog,
+    freeDiskBytes: options.freeDiskBytes,
+  });
+
   const handlers: Handlers = {
     ...userHandlers(prefs),
     ...auditHandlers(audit),
     ...secretsHandlers(secrets),
+    ...data.handlers,
+    ...sandboxHandlers(sandbox, audit, logger),
   };
 
   const invoke = createRouter({
@@ -103,9 +130,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     logger,
     db,
     secrets,
+    data,
     invoke: (channel, input, ctx) => {
       if (closed) {
-        return Promise.resolve({ ok: false, error: { code: 'UNAVAILABLE', message: 'Quantdesk is shutting down.' } });
+        return Promise.resolve({
+          ok: false,
+          error: { code: 'UNAVAILABLE', message: 'Quantdesk is shutting down.' },
+        });
       }
       return invoke(channel, input, ctx);
     },
@@ -122,6 +153,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       closed = true;
       bus.removeAllListeners();
       if (!options.secretStore) await secrets.close?.(); // an injected store belongs to its caller
+      await sandbox.close();
       sqlite.close();
       logger.info('core closed');
       logger.flush();

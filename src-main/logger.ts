@@ -16,7 +16,17 @@ export function createLogger(dataDir: string, level = process.env.QD_LOG_LEVEL ?
     {
       level,
       redact: {
-        paths: ['*.password', '*.passphrase', '*.token', '*.secret', '*.value', '*.apiKey', 'password', 'token', 'secret'],
+        paths: [
+          '*.password',
+          '*.passphrase',
+          '*.token',
+          '*.secret',
+          '*.value',
+          '*.apiKey',
+          'password',
+          'token',
+          'secret',
+        ],
         censor: '[redacted]',
       },
     },

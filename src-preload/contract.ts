@@ -5,9 +5,11 @@
  */
 import type { z } from 'zod';
 import { auditChannels } from './contract/audit.js';
+import { dataChannels } from './contract/data.js';
 import type { ChannelDef } from './contract/define.js';
 import { eventSchemas } from './contract/events.js';
 import { secretsChannels } from './contract/secrets.js';
+import { sandboxChannels } from './contract/sandbox.js';
 import { userChannels } from './contract/user.js';
 import type { Result } from './errors.js';
 
@@ -15,6 +17,8 @@ export const contract = {
   ...userChannels,
   ...auditChannels,
   ...secretsChannels,
+  ...dataChannels,
+  ...sandboxChannels,
 } satisfies Record<string, ChannelDef>;
 
 export { eventSchemas };

@@ -75,7 +75,9 @@ function refuseNewerSchema(sqlite: Database.Database, migrationsDir: string, fil
     .prepare("select 1 from sqlite_master where type = 'table' and name = '__drizzle_migrations'")
     .get();
   if (!hasTable) return;
-  const journal = JSON.parse(readFileSync(path.join(migrationsDir, 'meta', '_journal.json'), 'utf8')) as Journal;
+  const journal = JSON.parse(
+    readFileSync(path.join(migrationsDir, 'meta', '_journal.json'), 'utf8'),
+  ) as Journal;
   const newestKnown = Math.max(0, ...journal.entries.map((e) => e.when));
   const row = sqlite.prepare('select max(created_at) as newest from __drizzle_migrations').get() as {
     newest: number | null;

@@ -82,14 +82,23 @@ export function createRouter(opts: RouterOptions): Router {
   return async function invoke(channel, input, ctx = {}) {
     const correlationId = ctx.correlationId ?? randomUUID();
     if (!Object.hasOwn(contract, channel)) {
-      return fail({ code: 'NOT_FOUND', message: `There is no channel called "${String(channel)}".` }, correlationId);
+      return fail(
+        { code: 'NOT_FOUND', message: `There is no channel called "${String(channel)}".` },
+        correlationId,
+      );
     }
     const name = channel as ChannelName;
     const def = contract[name];
 
     if (ctx.frameUrl !== undefined && !opts.isTrustedFrame(ctx.frameUrl)) {
-      logger.warn({ channel: name, frameUrl: ctx.frameUrl, correlationId }, 'refused a call from a foreign frame');
-      return fail({ code: 'FORBIDDEN', message: 'This call did not come from Quantdesk itself.' }, correlationId);
+      logger.warn(
+        { channel: name, frameUrl: ctx.frameUrl, correlationId },
+        'refused a call from a foreign frame',
+      );
+      return fail(
+        { code: 'FORBIDDEN', message: 'This call did not come from Quantdesk itself.' },
+        correlationId,
+      );
     }
 
     const parsed = def.input.safeParse(input);
@@ -156,7 +165,11 @@ function toPayload(err: unknown, channel: string, correlationId: string, logger:
   if (err instanceof AppError) return err.toPayload();
   if (err instanceof z.ZodError) {
     const issues = zodIssues(err);
-    return { code: 'VALIDATION', message: issues.map((i) => `${i.path}: ${i.message}`).join('; '), details: { issues } };
+    return {
+      code: 'VALIDATION',
+      message: issues.map((i) => `${i.path}: ${i.message}`).join('; '),
+      details: { issues },
+    };
   }
   // The stack goes to the log, never to the renderer.
   logger.error({ err, channel, correlationId }, 'handler failed');

@@ -1,7 +1,10 @@
 import type { Handlers } from '../ipc/router.js';
 import type { PreferencesService } from './preferences-service.js';
 
-type UserHandlers = Pick<Handlers, 'user.getMode' | 'user.setMode' | 'user.getPreferences' | 'user.updatePreferences'>;
+type UserHandlers = Pick<
+  Handlers,
+  'user.getMode' | 'user.setMode' | 'user.getPreferences' | 'user.updatePreferences'
+>;
 
 export function userHandlers(prefs: PreferencesService): UserHandlers {
   return {

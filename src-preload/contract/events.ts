@@ -11,4 +11,6 @@ export const progressSchema = z.object({
 export const eventSchemas = {
   'preferences.changed': z.object({ theme: z.string() }).passthrough(),
   'job.progress': progressSchema,
+  /** Datasets or stored files changed (import, delete): screens refresh their lists. */
+  'data.changed': z.object({ reason: z.enum(['import', 'delete']), datasetIds: z.array(z.string()) }),
 };

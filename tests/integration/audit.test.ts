@@ -20,7 +20,10 @@ describe('audit log', () => {
     const list = await core.invoke('audit.list', { page: 1, pageSize: 10 });
     expect(list.ok).toBe(true);
     if (!list.ok) return;
-    const data = list.data as { items: { action: string; correlationId: string; details: unknown; outcome: string }[]; total: number };
+    const data = list.data as {
+      items: { action: string; correlationId: string; details: unknown; outcome: string }[];
+      total: number;
+    };
     expect(data.total).toBe(2);
     expect(data.items.map((i) => i.action)).toEqual(['user.updatePreferences', 'user.setMode']);
     expect(data.items.map((i) => i.correlationId)).toEqual(['corr-2', 'corr-1']);

@@ -25,7 +25,10 @@ describe('preferences and mode', () => {
     const a = await createCore({ dataDir, checkOutputs: true });
     expect((await a.invoke('user.setMode', { mode: 'expert' })).ok).toBe(true);
     const upd = await a.invoke('user.updatePreferences', { theme: 'dark', defaultCommissionPct: 0.25 });
-    expect(upd).toMatchObject({ ok: true, data: { theme: 'dark', defaultCommissionPct: 0.25, numberFormat: 'en-US' } });
+    expect(upd).toMatchObject({
+      ok: true,
+      data: { theme: 'dark', defaultCommissionPct: 0.25, numberFormat: 'en-US' },
+    });
     const userId = a.localUserId;
     await a.close();
 
@@ -46,7 +49,10 @@ describe('preferences and mode', () => {
     await core.invoke('user.updatePreferences', { numberFormat: 'de-DE' });
     await core.invoke('user.updatePreferences', { defaultTimeframe: '1h' });
     const got = await core.invoke('user.getPreferences');
-    expect(got).toMatchObject({ ok: true, data: { numberFormat: 'de-DE', defaultTimeframe: '1h', theme: 'system' } });
+    expect(got).toMatchObject({
+      ok: true,
+      data: { numberFormat: 'de-DE', defaultTimeframe: '1h', theme: 'system' },
+    });
 
     const bad = await core.invoke('user.updatePreferences', { theme: 'neon', defaultSlippagePct: -1 });
     expect(bad.ok).toBe(false);

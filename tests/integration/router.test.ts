@@ -35,7 +35,11 @@ describe('router', () => {
   it('refuses calls from frames that are not the app’s own', async () => {
     const r = await core.invoke('user.getMode', {}, { frameUrl: 'https://evil.example/' });
     expect(r).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    const own = await core.invoke('user.getMode', {}, { frameUrl: 'file:///opt/quantdesk/out/renderer/index.html' });
+    const own = await core.invoke(
+      'user.getMode',
+      {},
+      { frameUrl: 'file:///opt/quantdesk/out/renderer/index.html' },
+    );
     expect(own.ok).toBe(true);
   });
 

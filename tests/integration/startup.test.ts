@@ -25,8 +25,14 @@ describe('start-up and migrations', () => {
     await a.invoke('user.setMode', { mode: 'expert' });
     await a.close();
     const db = new Database(path.join(dataDir, 'quantdesk.db'));
-    const tables = (db.prepare("select name from sqlite_master where type='table' order by name").all() as { name: string }[]).map((r) => r.name);
-    expect(tables).toEqual(expect.arrayContaining(['app_meta', 'audit_log', 'preferences', 'users', '__drizzle_migrations']));
+    const tables = (
+      db.prepare("select name from sqlite_master where type='table' order by name").all() as {
+        name: string;
+      }[]
+    ).map((r) => r.name);
+    expect(tables).toEqual(
+      expect.arrayContaining(['app_meta', 'audit_log', 'preferences', 'users', '__drizzle_migrations']),
+    );
     const applied = (db.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number }).n;
     db.close();
 
@@ -34,7 +40,9 @@ describe('start-up and migrations', () => {
     expect(await b.invoke('user.getMode')).toMatchObject({ ok: true, data: { mode: 'expert' } });
     await b.close();
     const db2 = new Database(path.join(dataDir, 'quantdesk.db'));
-    expect((db2.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number }).n).toBe(applied);
+    expect((db2.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number }).n).toBe(
+      applied,
+    );
     expect(db2.pragma('journal_mode', { simple: true })).toBe('wal');
     db2.close();
   });
@@ -44,7 +52,9 @@ describe('start-up and migrations', () => {
       // root ignores directory permissions; use a path under a regular file instead.
       const parent = fresh();
       writeFileSync(path.join(parent, 'file'), 'x');
-      await expect(createCore({ dataDir: path.join(parent, 'file', 'data') })).rejects.toThrow(/cannot write to its data folder/);
+      await expect(createCore({ dataDir: path.join(parent, 'file', 'data') })).rejects.toThrow(
+        /cannot write to its data folder/,
+      );
       return;
     }
     const dataDir = fresh();
@@ -64,7 +74,10 @@ describe('start-up and migrations', () => {
     await a.close();
     const file = path.join(dataDir, 'quantdesk.db');
     const db = new Database(file);
-    db.prepare('insert into __drizzle_migrations (hash, created_at) values (?, ?)').run('future', Date.now() + 365 * 86400_000);
+    db.prepare('insert into __drizzle_migrations (hash, created_at) values (?, ?)').run(
+      'future',
+      Date.now() + 365 * 86400_000,
+    );
     db.close();
     await expect(createCore({ dataDir })).rejects.toMatchObject({
       reason: 'DATABASE_TOO_NEW',

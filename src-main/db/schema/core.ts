@@ -12,7 +12,9 @@ export const appMeta = sqliteTable('app_meta', {
 
 export const users = sqliteTable('users', {
   id: text('id').primaryKey(),
-  mode: text('mode', { enum: ['beginner', 'expert'] }).notNull().default('beginner'),
+  mode: text('mode', { enum: ['beginner', 'expert'] })
+    .notNull()
+    .default('beginner'),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
   deletedAt: integer('deleted_at'),
@@ -44,5 +46,8 @@ export const auditLog = sqliteTable(
     outcome: text('outcome', { enum: ['ok', 'error'] }).notNull(),
     details: text('details').notNull(),
   },
-  (t) => [index('audit_log_user_ts').on(t.userId, t.ts), index('audit_log_user_action_ts').on(t.userId, t.action, t.ts)],
+  (t) => [
+    index('audit_log_user_ts').on(t.userId, t.ts),
+    index('audit_log_user_action_ts').on(t.userId, t.action, t.ts),
+  ],
 );

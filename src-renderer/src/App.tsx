@@ -1,0 +1,50 @@
+import { useEffect, type ReactNode } from 'react';
+import { ErrorBoundary } from './components/ErrorBoundary';
+import { ErrorMessage, Loading } from './components/ErrorMessage';
+import { Layout } from './components/Layout';
+import { ThemeApplier } from './components/ThemeApplier';
+import { DashboardPage } from './pages/DashboardPage';
+import { DataPage } from './pages/data/DataPage';
+import { PlaceholderPage } from './pages/PlaceholderPage';
+import { SettingsPage } from './pages/settings/SettingsPage';
+import { StrategyConsole } from './pages/strategies/StrategyConsole';
+import { useNav, type Page } from './stores/nav-store';
+import { usePreferences } from './stores/preferences-store';
+
+/** Each page of the navigation; features replace their placeholder as they land. */
+const PAGE_VIEWS: Record<Page, () => ReactNode> = {
+  dashboard: () => <DashboardPage />,
+  data: () => <DataPage />,
+  strategies: () => (
+    <section className="page">
+      <h1>Strategies</h1>
+      <StrategyConsole />
+    </section>
+  ),
+  backtests: () => <PlaceholderPage title="Backtests" text="Run and compare backtests here." />,
+  journal: () => <PlaceholderPage title="Journal" text="Keep notes on your trades here." />,
+  settings: () => <SettingsPage />,
+};
+
+export function App() {
+  const page = useNav((s) => s.page);
+  const { status, error, load } = usePreferences();
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  return (
+    <>
+      <ThemeApplier />
+      <Layout>
+        {status === 'loading' || status === 'idle' ? (
+          <Loading label="Starting Quantdesk…" />
+        ) : status === 'error' && error ? (
+          <ErrorMessage error={error} onRetry={() => void load()} />
+        ) : (
+          <ErrorBoundary resetKey={page}>{PAGE_VIEWS[page]()}</ErrorBoundary>
+        )}
+      </Layout>
+    </>
+  );
+}
