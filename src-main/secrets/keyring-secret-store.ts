@@ -1,7 +1,12 @@
 import type { Worker } from 'node:worker_threads';
 import { isSecretName } from '../../src-preload/contract/secrets.js';
 import { AppError } from '../errors.js';
-import { resolveKeyringModule, startKeyringWorker, type KeychainOp, type KeychainReply } from './keyring-worker.js';
+import {
+  resolveKeyringModule,
+  startKeyringWorker,
+  type KeychainOp,
+  type KeychainReply,
+} from './keyring-worker.js';
 import { DEFAULT_SECRETS_SERVICE, type SecretName, type SecretStore } from './secret-store.js';
 import { keychainUnavailable } from './unavailable.js';
 
@@ -18,7 +23,8 @@ export interface KeyringSecretStoreOptions {
 
 // Errors keyring reports when the store itself is unreachable, locked or refused access
 // (Secret Service missing, no D-Bus session, no default collection, Keychain locked, …).
-const UNREACHABLE = /platform failure|platform (secure )?storage|no storage access|dbus|zbus|secret service|keychain|locked|credential manager|cannot find module|not load/i;
+const UNREACHABLE =
+  /platform failure|platform (secure )?storage|no storage access|dbus|zbus|secret service|keychain|locked|credential manager|cannot find module|not load/i;
 
 class KeychainTimeout extends Error {}
 
@@ -93,7 +99,10 @@ export class KeyringSecretStore implements SecretStore {
 
   private async send(req: KeychainOp): Promise<unknown> {
     if (this.stuck) {
-      throw keychainUnavailable(this.platform, `the keychain has not answered an earlier request yet (${req.op})`);
+      throw keychainUnavailable(
+        this.platform,
+        `the keychain has not answered an earlier request yet (${req.op})`,
+      );
     }
     const worker = this.ensureWorker();
     const id = this.nextId++;
@@ -143,7 +152,9 @@ export class KeyringSecretStore implements SecretStore {
       this.pending.clear();
     };
     worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`keychain worker stopped (exit ${code}): keychain module did not load or crashed`)));
+    worker.on('exit', (code) =>
+      fail(new Error(`keychain worker stopped (exit ${code}): keychain module did not load or crashed`)),
+    );
     this.worker = worker;
     return worker;
   }
@@ -152,7 +163,10 @@ export class KeyringSecretStore implements SecretStore {
     if (err instanceof AppError) return err;
     if (err instanceof KeychainTimeout) {
       // For set, the value may still land once the keychain wakes up; `has` tells.
-      return keychainUnavailable(this.platform, `the keychain did not answer within ${this.timeoutMs / 1000} s (${op})`);
+      return keychainUnavailable(
+        this.platform,
+        `the keychain did not answer within ${this.timeoutMs / 1000} s (${op})`,
+      );
     }
     const message = err instanceof Error ? err.message : String(err);
     if (UNREACHABLE.test(message)) return keychainUnavailable(this.platform, message);

@@ -17,7 +17,8 @@ export type KeychainOp =
   | { op: 'delete'; name: string }
   | { op: 'list' };
 
-export type KeychainReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; message: string };
+export type KeychainReply =
+  { id: number; ok: true; result: unknown } | { id: number; ok: false; message: string };
 
 // Sync keyring API on purpose: this thread may block; the main thread never does.
 // `set` reads first so the store can report a rotation without a second round trip.

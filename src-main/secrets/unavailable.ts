@@ -5,7 +5,8 @@ import { AppError } from '../errors.js';
  * as is, so it names concrete things to install or start; docs/secrets.md says more.
  */
 export function keychainHelp(platform: NodeJS.Platform): string {
-  const lead = 'Quantdesk could not reach your system keychain, so it cannot store or read API keys and tokens (it never keeps them in plain text instead).';
+  const lead =
+    'Quantdesk could not reach your system keychain, so it cannot store or read API keys and tokens (it never keeps them in plain text instead).';
   switch (platform) {
     case 'linux':
       return (

@@ -6,13 +6,13 @@ import { channel } from './define.js';
  * only what the app itself asked for, and a typo in a settings form cannot create a stray entry.
  * Broker ids are lowercase slugs so they are also safe as keychain account names everywhere.
  */
-export const SECRET_NAME_PATTERN = /^(?:broker:[a-z0-9-]{1,40}:(?:apiKey|apiSecret)|sync:token|sync:key|redis:password)$/;
+export const SECRET_NAME_PATTERN =
+  /^(?:broker:[a-z0-9-]{1,40}:(?:apiKey|apiSecret)|sync:token|sync:key|redis:password)$/;
 
-export const secretNameSchema = z
-  .string()
-  .regex(SECRET_NAME_PATTERN, {
-    message: 'Use broker:<id>:apiKey, broker:<id>:apiSecret, sync:token, sync:key or redis:password (id: a-z, 0-9, -).',
-  });
+export const secretNameSchema = z.string().regex(SECRET_NAME_PATTERN, {
+  message:
+    'Use broker:<id>:apiKey, broker:<id>:apiSecret, sync:token, sync:key or redis:password (id: a-z, 0-9, -).',
+});
 export type SecretName = z.infer<typeof secretNameSchema>;
 
 export const isSecretName = (s: string): s is SecretName => SECRET_NAME_PATTERN.test(s);

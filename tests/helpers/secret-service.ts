@@ -100,16 +100,24 @@ function dbusSend(address: string, args: string[]): string | undefined {
 async function waitForLoginCollection(address: string, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const owned = dbusSend(address, ['--dest=org.freedesktop.DBus', '/org/freedesktop/DBus',
-      'org.freedesktop.DBus.NameHasOwner', 'string:org.freedesktop.secrets']);
+    const owned = dbusSend(address, [
+      '--dest=org.freedesktop.DBus',
+      '/org/freedesktop/DBus',
+      'org.freedesktop.DBus.NameHasOwner',
+      'string:org.freedesktop.secrets',
+    ]);
     if (owned === undefined) {
       // No dbus-send on this machine: give the daemon a moment instead.
       await new Promise((res) => setTimeout(res, 1500));
       return true;
     }
     if (/boolean true/.test(owned)) {
-      const alias = dbusSend(address, ['--dest=org.freedesktop.secrets', '/org/freedesktop/secrets',
-        'org.freedesktop.Secret.Service.ReadAlias', 'string:default']);
+      const alias = dbusSend(address, [
+        '--dest=org.freedesktop.secrets',
+        '/org/freedesktop/secrets',
+        'org.freedesktop.Secret.Service.ReadAlias',
+        'string:default',
+      ]);
       if (alias !== undefined && /collection\/login/.test(alias)) return true;
     }
     await new Promise((res) => setTimeout(res, 100));
@@ -118,12 +126,19 @@ async function waitForLoginCollection(address: string, timeoutMs: number): Promi
 }
 
 /** A bare session bus (no Secret Service on it), for "keychain unavailable" tests. */
-export async function startBareBus(root: string, unresponsive = false): Promise<{ address: string; stop(): Promise<void> }> {
+export async function startBareBus(
+  root: string,
+  unresponsive = false,
+): Promise<{ address: string; stop(): Promise<void> }> {
   const config = path.join(root, 'bus.conf');
   writeFileSync(config, busConfig(root, unresponsive));
-  const bus = spawn('dbus-daemon', [`--config-file=${config}`, '--print-address=1', '--nofork', '--nopidfile'], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
+  const bus = spawn(
+    'dbus-daemon',
+    [`--config-file=${config}`, '--print-address=1', '--nofork', '--nopidfile'],
+    {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
   try {
     return { address: await firstLine(bus, 5000), stop: () => stopChild(bus) };
   } catch (err) {
@@ -133,9 +148,11 @@ export async function startBareBus(root: string, unresponsive = false): Promise<
 }
 
 export async function startSecretService(): Promise<StartResult> {
-  if (process.platform !== 'linux') return { ok: false, reason: `no Secret Service test setup on ${process.platform}` };
+  if (process.platform !== 'linux')
+    return { ok: false, reason: `no Secret Service test setup on ${process.platform}` };
   for (const cmd of ['dbus-daemon', 'gnome-keyring-daemon']) {
-    if (missing(cmd)) return { ok: false, reason: `${cmd} is not installed (apt install dbus gnome-keyring)` };
+    if (missing(cmd))
+      return { ok: false, reason: `${cmd} is not installed (apt install dbus gnome-keyring)` };
   }
   const root = mkdtempSync(path.join(tmpdir(), 'qd-keyring-'));
   const runtime = path.join(root, 'run');
@@ -160,13 +177,20 @@ export async function startSecretService(): Promise<StartResult> {
     };
     const keyring = spawn('gnome-keyring-daemon', ['--foreground', '--unlock', '--components=secrets'], {
       env,
-      stdio: ['pipe', process.env.QD_KEYRING_DEBUG ? 'inherit' : 'ignore', process.env.QD_KEYRING_DEBUG ? 'inherit' : 'ignore'],
+      stdio: [
+        'pipe',
+        process.env.QD_KEYRING_DEBUG ? 'inherit' : 'ignore',
+        process.env.QD_KEYRING_DEBUG ? 'inherit' : 'ignore',
+      ],
     });
     stops.push(() => stopChild(keyring));
     keyring.stdin?.end(KEYRING_PASSWORD);
     if (!(await waitForLoginCollection(address, 10_000))) {
       await stop();
-      return { ok: false, reason: 'gnome-keyring-daemon started but created no login collection within 10 s' };
+      return {
+        ok: false,
+        reason: 'gnome-keyring-daemon started but created no login collection within 10 s',
+      };
     }
     return { ok: true, service: { address, stop } };
   } catch (err) {

@@ -7,7 +7,8 @@ import { createCore } from '../../src-main/core.js';
 import { KeyringSecretStore } from '../../src-main/secrets/keyring-secret-store.js';
 
 const [dataDir, service, timeoutMs] = process.argv.slice(2);
-if (!dataDir || !service) throw new Error('usage: secrets-unavailable-child.ts <dataDir> <service> [timeoutMs]');
+if (!dataDir || !service)
+  throw new Error('usage: secrets-unavailable-child.ts <dataDir> <service> [timeoutMs]');
 
 // Default wiring (the core builds the keyring store) unless a short timeout is asked for.
 const secretStore = timeoutMs ? new KeyringSecretStore({ service, timeoutMs: Number(timeoutMs) }) : undefined;

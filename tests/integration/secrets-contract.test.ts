@@ -24,19 +24,29 @@ describe('secrets channels', () => {
   it('accepts every name of the fixed pattern (property, 100 runs)', async () => {
     await fc.assert(
       fc.asyncProperty(validName, async (name) => {
-        expect(await core.invoke('secrets.has', { name })).toMatchObject({ ok: true, data: { name, set: false } });
+        expect(await core.invoke('secrets.has', { name })).toMatchObject({
+          ok: true,
+          data: { name, set: false },
+        });
       }),
       { numRuns: 100 },
     );
   });
 
   it('rejects any other name with VALIDATION before touching the store (property, 100 runs)', async () => {
-    const other = fc.oneof(fc.string(), fc.string().map((s) => `broker:${s}:apiKey`), fc.constantFrom('broker::apiKey', 'Sync:token', 'sync:token ', `broker:${'a'.repeat(41)}:apiKey`));
+    const other = fc.oneof(
+      fc.string(),
+      fc.string().map((s) => `broker:${s}:apiKey`),
+      fc.constantFrom('broker::apiKey', 'Sync:token', 'sync:token ', `broker:${'a'.repeat(41)}:apiKey`),
+    );
     await fc.assert(
-      fc.asyncProperty(other.filter((s) => !SECRET_NAME_PATTERN.test(s)), async (name) => {
-        const r = await core.invoke('secrets.set', { name, value: 'v' });
-        expect(r).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
-      }),
+      fc.asyncProperty(
+        other.filter((s) => !SECRET_NAME_PATTERN.test(s)),
+        async (name) => {
+          const r = await core.invoke('secrets.set', { name, value: 'v' });
+          expect(r).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+        },
+      ),
       { numRuns: 100 },
     );
     expect(await store.list()).toEqual([]);
@@ -44,7 +54,10 @@ describe('secrets channels', () => {
 
   it('rejects empty and over-long values', async () => {
     for (const value of ['', 'x'.repeat(1025)]) {
-      expect(await core.invoke('secrets.set', { name: 'sync:token', value })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+      expect(await core.invoke('secrets.set', { name: 'sync:token', value })).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION' },
+      });
     }
     expect((await core.invoke('secrets.set', { name: 'sync:token', value: 'x'.repeat(1024) })).ok).toBe(true);
     await core.invoke('secrets.delete', { name: 'sync:token' });
@@ -66,7 +79,12 @@ describe('secrets channels', () => {
     const audit = await core.invoke('audit.list', { pageSize: 100 });
     expect(JSON.stringify(audit)).not.toContain(value);
     const items = audit.ok ? (audit.data as { items: { action: string; details: unknown }[] }).items : [];
-    expect(items.filter((i) => i.action.startsWith('secrets.')).slice(0, 3).map((i) => i.details)).toEqual([
+    expect(
+      items
+        .filter((i) => i.action.startsWith('secrets.'))
+        .slice(0, 3)
+        .map((i) => i.details),
+    ).toEqual([
       { name: 'redis:password', deleted: true },
       { name: 'redis:password', value: '[redacted]', rotated: true },
       { name: 'redis:password', value: '[redacted]', rotated: false },

@@ -31,7 +31,12 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 async function freshCore(dataDir = tempDir()): Promise<Core> {
   dirs.push(dataDir);
   // trace: log as much as the core ever would, so the byte scan below means something.
-  return createCore({ dataDir, secretsService: service, checkOutputs: true, logger: createLogger(dataDir, 'trace') });
+  return createCore({
+    dataDir,
+    secretsService: service,
+    checkOutputs: true,
+    logger: createLogger(dataDir, 'trace'),
+  });
 }
 
 type AuditItem = { action: string; outcome: string; details: Record<string, unknown> };
@@ -49,7 +54,10 @@ describe.skipIf(!started.ok)('secrets in a real Secret Service', () => {
     const v2 = `v2-${randomUUID()}`;
 
     expect(await core.invoke('secrets.list')).toMatchObject({ ok: true, data: { names: [] } });
-    expect(await core.invoke('secrets.has', { name: key })).toMatchObject({ ok: true, data: { name: key, set: false } });
+    expect(await core.invoke('secrets.has', { name: key })).toMatchObject({
+      ok: true,
+      data: { name: key, set: false },
+    });
 
     const set1 = await core.invoke('secrets.set', { name: key, value: v1 });
     expect(set1).toMatchObject({ ok: true, data: { name: key, rotated: false } });
@@ -74,12 +82,21 @@ describe.skipIf(!started.ok)('secrets in a real Secret Service', () => {
 
     // A second core (a restart) sees the same secrets: they persist outside the process.
     const again = await freshCore();
-    expect(await again.invoke('secrets.list')).toMatchObject({ ok: true, data: { names: [key, 'redis:password', 'sync:token'] } });
+    expect(await again.invoke('secrets.list')).toMatchObject({
+      ok: true,
+      data: { names: [key, 'redis:password', 'sync:token'] },
+    });
     expect(await again.secrets.get(key)).toBe(v2);
     await again.close();
 
-    expect(await core.invoke('secrets.delete', { name: key })).toMatchObject({ ok: true, data: { deleted: true } });
-    expect(await core.invoke('secrets.delete', { name: key })).toMatchObject({ ok: true, data: { deleted: false } });
+    expect(await core.invoke('secrets.delete', { name: key })).toMatchObject({
+      ok: true,
+      data: { deleted: true },
+    });
+    expect(await core.invoke('secrets.delete', { name: key })).toMatchObject({
+      ok: true,
+      data: { deleted: false },
+    });
     expect(await core.invoke('secrets.has', { name: key })).toMatchObject({ ok: true, data: { set: false } });
     expect(await direct.getPassword()).toBeNull();
     await core.invoke('secrets.delete', { name: 'sync:token' });
@@ -127,7 +144,10 @@ describe.skipIf(!started.ok)('secrets in a real Secret Service', () => {
     await core.invoke('secrets.has', { name: 'broker:ib:apiSecret' });
     await core.invoke('secrets.list');
     // Rejected inputs carrying the value must not leak it either (validation messages, logs).
-    const tooLong = await core.invoke('secrets.set', { name: 'broker:ib:apiSecret', value: marker.repeat(100) });
+    const tooLong = await core.invoke('secrets.set', {
+      name: 'broker:ib:apiSecret',
+      value: marker.repeat(100),
+    });
     expect(tooLong).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect(JSON.stringify(tooLong)).not.toContain(marker);
     const badName = await core.invoke('secrets.set', { name: 'Broker:IB', value: marker });

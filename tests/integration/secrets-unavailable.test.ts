@@ -29,7 +29,10 @@ interface ChildOut {
   audit: Result<{ items: { outcome: string; details: Record<string, unknown> }[] }>;
 }
 
-function runChild(env: Record<string, string | undefined>, timeoutMs?: number): Promise<{ out: ChildOut; dataDir: string; secret: string }> {
+function runChild(
+  env: Record<string, string | undefined>,
+  timeoutMs?: number,
+): Promise<{ out: ChildOut; dataDir: string; secret: string }> {
   const dataDir = tempDir();
   dirs.push(dataDir);
   const secret = `QD-SECRET-${randomUUID()}`;
@@ -37,12 +40,23 @@ function runChild(env: Record<string, string | undefined>, timeoutMs?: number): 
   mkdirSync(runtime, { mode: 0o700 });
   dirs.push(runtime);
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', child, dataDir, `quantdesk-test-${randomUUID()}`, ...(timeoutMs ? [String(timeoutMs)] : [])], {
-      cwd: root,
-      // An empty XDG_RUNTIME_DIR so nothing finds a real user bus at $XDG_RUNTIME_DIR/bus.
-      env: { ...process.env, XDG_RUNTIME_DIR: runtime, QD_TEST_SECRET: secret, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const p = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        child,
+        dataDir,
+        `quantdesk-test-${randomUUID()}`,
+        ...(timeoutMs ? [String(timeoutMs)] : []),
+      ],
+      {
+        cwd: root,
+        // An empty XDG_RUNTIME_DIR so nothing finds a real user bus at $XDG_RUNTIME_DIR/bus.
+        env: { ...process.env, XDG_RUNTIME_DIR: runtime, QD_TEST_SECRET: secret, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -85,8 +99,12 @@ function expectUnavailable({ out, dataDir, secret }: Awaited<ReturnType<typeof r
 }
 
 const dbusInstalled = spawnSync('dbus-daemon', ['--version'], { stdio: 'ignore' }).error === undefined;
-if (process.platform !== 'linux') console.warn(`[skipped] keychain-unavailable cases simulate a missing Secret Service (Linux only), not ${process.platform}`);
-else if (!dbusInstalled) console.warn('[skipped] no-Secret-Service-on-a-bus case: dbus-daemon is not installed');
+if (process.platform !== 'linux')
+  console.warn(
+    `[skipped] keychain-unavailable cases simulate a missing Secret Service (Linux only), not ${process.platform}`,
+  );
+else if (!dbusInstalled)
+  console.warn('[skipped] no-Secret-Service-on-a-bus case: dbus-daemon is not installed');
 
 describe.skipIf(process.platform !== 'linux')('secrets without a keychain', () => {
   it('D-Bus session address points at no socket: UNAVAILABLE, core keeps answering', async () => {
@@ -110,23 +128,26 @@ describe.skipIf(process.platform !== 'linux')('secrets without a keychain', () =
     }
   });
 
-  it.skipIf(!dbusInstalled)('a keychain that never answers: UNAVAILABLE after the timeout, later calls fail fast', async () => {
-    const busDir = tempDir('qd-bus-');
-    dirs.push(busDir);
-    const bus = await startBareBus(busDir, true);
-    try {
-      const run = await runChild({ DBUS_SESSION_BUS_ADDRESS: bus.address }, 1500);
-      expectUnavailable(run);
-      const { out } = run;
-      expect(!out.set.ok && out.set.error.details?.cause).toMatch(/did not answer within 1.5 s \(set\)/);
-      for (const r of [out.has, out.list, out.del]) {
-        expect(!r.ok && r.error.details?.cause).toMatch(/has not answered an earlier request yet/);
+  it.skipIf(!dbusInstalled)(
+    'a keychain that never answers: UNAVAILABLE after the timeout, later calls fail fast',
+    async () => {
+      const busDir = tempDir('qd-bus-');
+      dirs.push(busDir);
+      const bus = await startBareBus(busDir, true);
+      try {
+        const run = await runChild({ DBUS_SESSION_BUS_ADDRESS: bus.address }, 1500);
+        expectUnavailable(run);
+        const { out } = run;
+        expect(!out.set.ok && out.set.error.details?.cause).toMatch(/did not answer within 1.5 s \(set\)/);
+        for (const r of [out.has, out.list, out.del]) {
+          expect(!r.ok && r.error.details?.cause).toMatch(/has not answered an earlier request yet/);
+        }
+        // One timeout, not four — and the main thread was never blocked (a blocked event loop
+        // would have delayed the timeout itself to libdbus's 25 s).
+        expect(out.elapsedMs).toBeLessThan(5000);
+      } finally {
+        await bus.stop();
       }
-      // One timeout, not four — and the main thread was never blocked (a blocked event loop
-      // would have delayed the timeout itself to libdbus's 25 s).
-      expect(out.elapsedMs).toBeLessThan(5000);
-    } finally {
-      await bus.stop();
-    }
-  });
+    },
+  );
 });
