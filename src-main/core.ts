@@ -17,6 +17,10 @@ import { createLogger, type Logger } from './logger.js';
 import { rateLimitHandlers } from './ratelimit/handlers.js';
 import { RateLimitService, type RedisPasswordStore } from './ratelimit/service.js';
 import type { RateLimits } from './ratelimit/types.js';
+import { secretsHandlers } from './secrets/handlers.js';
+import { KeyringSecretStore } from './secrets/keyring-secret-store.js';
+import { redisPasswordFromSecrets } from './secrets/redis-password.js';
+import type { SecretStore } from './secrets/secret-store.js';
 import { sandboxHandlers } from './sandbox/handlers.js';
 import { SandboxPool, type SandboxPoolOptions } from './sandbox/sandbox-pool.js';
 import { userHandlers } from './user/handlers.js';
@@ -41,6 +45,10 @@ export interface CoreOptions {
   /** Validate every handler's output against the contract (tests). */
   checkOutputs?: boolean | undefined;
   now?: (() => number) | undefined;
+  /** Where secrets live. Default: the OS keychain (there is no plain-text alternative). */
+  secretStore?: SecretStore | undefined;
+  /** Keychain service name for the default store; tests use their own. Default 'quantdesk'. */
+  secretsService?: string | undefined;
   /** Main-side file picker for data imports (Electron's dialog in the app, a stub in tests). */
   dialog?: FileDialog | undefined;
   /** Storage quotas; unset fields keep the defaults (100 MB and 50 files per user, 100 GB in all). */
@@ -62,6 +70,8 @@ export interface Core {
   readonly logger: Logger;
   /** The open database, for tests and benchmarks that inspect state directly. */
   readonly db: Db;
+  /** Secrets for main-side services (sync, Redis); the renderer only sees names via channels. */
+  readonly secrets: SecretStore;
   /** Import, storage and bars services (tests and benchmarks reach in here). */
   readonly data: DataModule;
 }
@@ -80,13 +90,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const localUserId = ensureLocalUser(db, now());
   const audit = new AuditLog(sqlite, now);
   const prefs = new PreferencesService(db, now);
+  const secrets = options.secretStore ?? new KeyringSecretStore({ service: options.secretsService });
   const rateLimits = await RateLimitService.open({
     db,
     logger,
     now,
     baseline: options.rateLimits,
     redisUrl: options.redisUrl,
-    passwordStore: options.redisPasswordStore,
+    passwordStore: options.redisPasswordStore ?? redisPasswordFromSecrets(secrets, logger),
   });
   const sandbox = new SandboxPool(options.sandbox ?? {}, logger);
 
@@ -110,6 +121,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const handlers: Handlers = {
     ...userHandlers(prefs),
     ...auditHandlers(audit),
+    ...secretsHandlers(secrets),
     ...data.handlers,
     ...rateLimitHandlers(rateLimits),
     ...sandboxHandlers(sandbox, audit, logger),
@@ -135,6 +147,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     localUserId,
     logger,
     db,
+    secrets,
     data,
     invoke: (channel, input, ctx) => {
       if (closed) {
@@ -158,6 +171,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       closed = true;
       bus.removeAllListeners();
       await rateLimits.close();
+      if (!options.secretStore) await secrets.close?.(); // an injected store belongs to its caller
       await sandbox.close();
       sqlite.close();
       logger.info('core closed');

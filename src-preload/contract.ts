@@ -9,6 +9,7 @@ import { dataChannels } from './contract/data.js';
 import type { ChannelDef } from './contract/define.js';
 import { eventSchemas } from './contract/events.js';
 import { rateLimitChannels } from './contract/ratelimit.js';
+import { secretsChannels } from './contract/secrets.js';
 import { sandboxChannels } from './contract/sandbox.js';
 import { userChannels } from './contract/user.js';
 import type { Result } from './errors.js';
@@ -16,6 +17,7 @@ import type { Result } from './errors.js';
 export const contract = {
   ...userChannels,
   ...auditChannels,
+  ...secretsChannels,
   ...dataChannels,
   ...rateLimitChannels,
   ...sandboxChannels,

@@ -26,6 +26,8 @@ export interface HandlerContext {
   userId: string;
   correlationId: string;
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
+  /** Facts the input does not show (e.g. `rotated`) for this call's audit record. Never secrets. */
+  addAuditDetails(details: Record<string, unknown>): void;
 }
 
 export type Handler<C extends ChannelName> = (
@@ -129,9 +131,11 @@ export function createRouter(opts: RouterOptions): Router {
     }
 
     const handler = handlers[name] as unknown as (i: unknown, c: HandlerContext) => unknown;
+    const extraAudit: Record<string, unknown> = {};
+    const addAuditDetails = (d: Record<string, unknown>): void => void Object.assign(extraAudit, d);
     let result: Result<unknown>;
     try {
-      const data = await handler(parsed.data, { userId, correlationId, emit: opts.emit });
+      const data = await handler(parsed.data, { userId, correlationId, emit: opts.emit, addAuditDetails });
       if (opts.checkOutputs) def.output.parse(data);
       result = { ok: true, data, correlationId };
     } catch (err) {
@@ -146,8 +150,8 @@ export function createRouter(opts: RouterOptions): Router {
           correlationId,
           outcome: result.ok ? 'ok' : 'error',
           details: result.ok
-            ? redactForAudit(parsed.data)
-            : { input: redactForAudit(parsed.data), error: result.error.code },
+            ? { ...redactForAudit(parsed.data), ...extraAudit }
+            : { input: redactForAudit(parsed.data), error: result.error.code, ...extraAudit },
         });
       } catch (err) {
         logger.error({ err, channel: name, correlationId }, 'could not write the audit record');

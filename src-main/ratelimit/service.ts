@@ -20,8 +20,8 @@ import { ruleOf, type RateLimitConfig, type RateLimits } from './types.js';
  */
 export interface RedisPasswordStore {
   get(): Promise<string | undefined>;
-  /** null forgets it. */
-  set(password: string | null): Promise<void>;
+  /** null forgets it. Resolves false when the password could not be kept (no keychain). */
+  set(password: string | null): Promise<boolean | void>;
 }
 
 export interface RateLimitServiceOptions {
@@ -116,8 +116,10 @@ export class RateLimitService {
     if (input.redisUrl !== undefined) {
       const conn = input.redisUrl === null ? undefined : splitRedisUrl(input.redisUrl);
       this.repo.saveRedisUrl(conn?.url ?? null);
-      if (this.opts.passwordStore) await this.opts.passwordStore.set(conn?.password ?? null);
-      else if (conn?.password !== undefined) passwordPersisted = false;
+      if (this.opts.passwordStore) {
+        const kept = await this.opts.passwordStore.set(conn?.password ?? null);
+        if (conn?.password !== undefined) passwordPersisted = kept !== false;
+      } else if (conn?.password !== undefined) passwordPersisted = false;
       this.limiter.setRedis(conn);
       this.opts.logger.info({ redis: conn?.url ?? null }, 'rate-limit backend reconfigured');
     }

@@ -66,7 +66,11 @@ export class HostProcess {
       });
       this.child.once('exit', (code, signal) => {
         clearTimeout(timer);
-        reject(new Error(`the sandbox host exited during start-up (${signal ?? `code ${code}`}): ${this.stderrTail.slice(-500)}`));
+        reject(
+          new Error(
+            `the sandbox host exited during start-up (${signal ?? `code ${code}`}): ${this.stderrTail.slice(-500)}`,
+          ),
+        );
       });
       this.child.on('message', (raw: unknown) => {
         const msg = raw as HostToMain;
@@ -94,7 +98,11 @@ export class HostProcess {
           this.settle(
             crashed
               ? memoryError(this.pending.job.memoryMb, 'the sandbox process ran out of memory')
-              : runtimeError('Error', `The sandbox process stopped unexpectedly (${why}) while running this code; it has been replaced.`, ''),
+              : runtimeError(
+                  'Error',
+                  `The sandbox process stopped unexpectedly (${why}) while running this code; it has been replaced.`,
+                  '',
+                ),
           );
         }
         opts.logger.info({ pid: this.child.pid, code, signal }, 'sandbox host exited');
@@ -159,7 +167,10 @@ export class HostProcess {
       const mb = (n: number): number => Math.round(n / 1024 / 1024);
       this.state = 'dead';
       this.settle(
-        memoryError(this.pending.job.memoryMb, `the sandbox process reached ${mb(msg.rssBytes)} MB resident, over its budget of ${mb(msg.budgetBytes)} MB`),
+        memoryError(
+          this.pending.job.memoryMb,
+          `the sandbox process reached ${mb(msg.rssBytes)} MB resident, over its budget of ${mb(msg.budgetBytes)} MB`,
+        ),
       );
       this.kill();
     }

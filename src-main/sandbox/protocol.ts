@@ -50,9 +50,7 @@ export interface HostStats {
 }
 
 export type MainToHost =
-  | { type: 'run'; id: number; job: SandboxJob }
-  | { type: 'stats'; id: number }
-  | { type: 'shutdown' };
+  { type: 'run'; id: number; job: SandboxJob } | { type: 'stats'; id: number } | { type: 'shutdown' };
 
 export type HostToMain =
   | { type: 'ready'; pid: number; isolatedVmVersion: string; stats: HostStats }

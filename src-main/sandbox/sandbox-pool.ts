@@ -31,7 +31,13 @@ export interface SandboxPoolOptions {
 export interface SandboxHealth {
   state: 'ready' | 'starting' | 'degraded' | 'closed';
   isolatedVmVersion: string;
-  hosts: { pid: number | null; state: HostState; runs: number; isolatesAlive: number; rssBytes: number | null }[];
+  hosts: {
+    pid: number | null;
+    state: HostState;
+    runs: number;
+    isolatesAlive: number;
+    rssBytes: number | null;
+  }[];
   isolatesAlive: number;
   queued: number;
   runsTotal: number;
@@ -82,7 +88,9 @@ export class SandboxPool {
   run(job: SandboxJob): Promise<SandboxOutcome> {
     if (this.closed) return Promise.reject(new AppError('UNAVAILABLE', 'The sandbox is shutting down.'));
     if (this.queue.length >= this.maxQueue) {
-      return Promise.reject(new AppError('UNAVAILABLE', 'The sandbox is busy with other runs. Try again in a moment.'));
+      return Promise.reject(
+        new AppError('UNAVAILABLE', 'The sandbox is busy with other runs. Try again in a moment.'),
+      );
     }
     this.used = true;
     return new Promise<SandboxOutcome>((resolve, reject) => {
@@ -121,7 +129,8 @@ export class SandboxPool {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const w of this.queue.splice(0)) w.reject(new AppError('UNAVAILABLE', 'The sandbox is shutting down.'));
+    for (const w of this.queue.splice(0))
+      w.reject(new AppError('UNAVAILABLE', 'The sandbox is shutting down.'));
     await Promise.all([...this.hosts].map((h) => h.shutdown()));
   }
 

@@ -11,7 +11,13 @@ export async function execute(core: Core, input: SandboxExecuteInput): Promise<S
 
 export interface Health {
   state: string;
-  hosts: { pid: number | null; state: string; runs: number; isolatesAlive: number; rssBytes: number | null }[];
+  hosts: {
+    pid: number | null;
+    state: string;
+    runs: number;
+    isolatesAlive: number;
+    rssBytes: number | null;
+  }[];
   isolatesAlive: number;
   hostsReplaced: number;
   runsTotal: number;

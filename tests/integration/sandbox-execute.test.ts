@@ -24,7 +24,9 @@ describe('sandbox.execute', () => {
   });
 
   it('awaits promises and async functions within the same run', async () => {
-    const out = await execute(core, { code: 'async function f() { await null; return { x: [1, 2] }; }\nf()' });
+    const out = await execute(core, {
+      code: 'async function f() { await null; return { x: [1, 2] }; }\nf()',
+    });
     expect(out).toMatchObject({ success: true, result: { x: [1, 2] } });
   });
 
@@ -36,14 +38,27 @@ describe('sandbox.execute', () => {
   });
 
   it('reports a runtime error with only the user code’s stack lines', async () => {
-    const out = await execute(core, { code: "console.log('start');\nfunction inner() { throw new RangeError('bad input'); }\nfunction outer() { inner(); }\nouter();" });
-    expect(out.error).toMatchObject({ code: 'SANDBOX_RUNTIME', message: 'RangeError: bad input', line: 2, column: 26 });
-    expect(out.error?.stack).toEqual(['at inner (strategy.js:2:26)', 'at outer (strategy.js:3:20)', 'at strategy.js:4:1']);
+    const out = await execute(core, {
+      code: "console.log('start');\nfunction inner() { throw new RangeError('bad input'); }\nfunction outer() { inner(); }\nouter();",
+    });
+    expect(out.error).toMatchObject({
+      code: 'SANDBOX_RUNTIME',
+      message: 'RangeError: bad input',
+      line: 2,
+      column: 26,
+    });
+    expect(out.error?.stack).toEqual([
+      'at inner (strategy.js:2:26)',
+      'at outer (strategy.js:3:20)',
+      'at strategy.js:4:1',
+    ]);
     expect(out.stdout).toBe('start\n');
   });
 
   it('reports an async rejection as a runtime error with its position', async () => {
-    const out = await execute(core, { code: "(async () => {\n  await null;\n  throw new TypeError('late');\n})()" });
+    const out = await execute(core, {
+      code: "(async () => {\n  await null;\n  throw new TypeError('late');\n})()",
+    });
     expect(out.error).toMatchObject({ code: 'SANDBOX_RUNTIME', message: 'TypeError: late', line: 3 });
   });
 
@@ -60,19 +75,22 @@ describe('sandbox.execute', () => {
   });
 
   it('never lets one run see another’s state, even on the same warm isolate', async () => {
-    await execute(core, { code: "globalThis.leak = 1; Object.prototype.polluted = 1; Array.prototype.evil = 1; let secret = 's'; JSON.stringify = () => 'x';" });
+    await execute(core, {
+      code: "globalThis.leak = 1; Object.prototype.polluted = 1; Array.prototype.evil = 1; let secret = 's'; JSON.stringify = () => 'x';",
+    });
     const out = await execute(core, {
-      code: "[typeof leak, typeof ({}).polluted, typeof [].evil, typeof secret, JSON.stringify({ a: 1 })]",
+      code: '[typeof leak, typeof ({}).polluted, typeof [].evil, typeof secret, JSON.stringify({ a: 1 })]',
     });
     expect(out.result).toEqual(['undefined', 'undefined', 'undefined', 'undefined', '{"a":1}']);
   });
 
   it('audits each run with the code hash, size, duration and outcome, never the code or the globals', async () => {
     const code = 'token.length';
-    await execute(core, { code, globals: { token: 'hunter2-secret' } }, );
+    await execute(core, { code, globals: { token: 'hunter2-secret' } });
     const r = await core.invoke('audit.list', { action: 'sandbox.execute', pageSize: 1 });
     expect(r.ok).toBe(true);
-    const item = (r as { data: { items: { outcome: string; details: Record<string, unknown> }[] } }).data.items[0];
+    const item = (r as { data: { items: { outcome: string; details: Record<string, unknown> }[] } }).data
+      .items[0];
     expect(item?.outcome).toBe('ok');
     expect(item?.details).toMatchObject({
       codeSha256: createHash('sha256').update(code).digest('hex'),
@@ -95,7 +113,14 @@ describe('sandbox.execute', () => {
 });
 
 describe('isolate reuse and recycling (SandboxPool API)', () => {
-  const job = (code: string, memoryMb = 64): ScriptJob => ({ kind: 'script', code, timeoutMs: 5_000, memoryMb, globalsJson: null, captureLocals: false });
+  const job = (code: string, memoryMb = 64): ScriptJob => ({
+    kind: 'script',
+    code,
+    timeoutMs: 5_000,
+    memoryMb,
+    globalsJson: null,
+    captureLocals: false,
+  });
 
   it('reuses a warm isolate, and recycles one whose heap crept past half its limit', async () => {
     const pool = new SandboxPool({ size: 1 }, silentLogger());

@@ -13,7 +13,10 @@ afterAll(async () => cleanup());
 
 describe('a sandbox host killed mid-run', () => {
   it('ends that run with an error; the next run succeeds on a fresh host', async () => {
-    const run = core.invoke('sandbox.execute', { code: "console.log('spinning'); for (;;) {}", timeoutMs: 60_000 });
+    const run = core.invoke('sandbox.execute', {
+      code: "console.log('spinning'); for (;;) {}",
+      timeoutMs: 60_000,
+    });
     let busy: number | null = null;
     while (busy === null) {
       await new Promise((r) => setTimeout(r, 20));

@@ -31,33 +31,127 @@ const M = { memoryMb: 64, timeoutMs: 10_000 };
 const corpus: [string, SandboxExecuteInput, Expected, RegExp?][] = [
   ['infinite loop', { code: 'while (true) {}', ...T }, 'SANDBOX_TIMEOUT'],
   ['infinite async loop', { code: '(async () => { while (true) await null; })()', ...T }, 'SANDBOX_TIMEOUT'],
-  ['microtask flood', { code: 'function q() { Promise.resolve().then(q); } q(); 1', ...T }, 'SANDBOX_TIMEOUT'],
+  [
+    'microtask flood',
+    { code: 'function q() { Promise.resolve().then(q); } q(); 1', ...T },
+    'SANDBOX_TIMEOUT',
+  ],
   ['promise that never settles', { code: 'new Promise(() => {})', ...T }, 'SANDBOX_TIMEOUT'],
-  ['async function awaiting forever', { code: '(async () => { await new Promise(() => {}); return 1; })()', ...T }, 'SANDBOX_TIMEOUT'],
-  ['getter on the result that loops forever', { code: '({ get x() { while (true) {} } })', ...T }, 'SANDBOX_TIMEOUT'],
+  [
+    'async function awaiting forever',
+    { code: '(async () => { await new Promise(() => {}); return 1; })()', ...T },
+    'SANDBOX_TIMEOUT',
+  ],
+  [
+    'getter on the result that loops forever',
+    { code: '({ get x() { while (true) {} } })', ...T },
+    'SANDBOX_TIMEOUT',
+  ],
   ['toJSON that loops forever', { code: '({ toJSON() { for (;;) {} } })', ...T }, 'SANDBOX_TIMEOUT'],
   ['thenable whose then loops', { code: '({ then() { for (;;) {} } })', ...T }, 'SANDBOX_TIMEOUT'],
-  ['console flood that never ends', { code: "const l = 'y'.repeat(1024); for (;;) console.log(l);", ...T }, 'SANDBOX_TIMEOUT'],
-  ['memory bomb: arrays', { code: 'const a = []; for (;;) a.push(new Array(1e5).fill(1.5));', ...M }, 'SANDBOX_MEMORY'],
-  ['memory bomb: objects', { code: 'const a = []; for (;;) a.push({ x: Math.random() });', ...M }, 'SANDBOX_MEMORY'],
-  ['memory bomb: strings', { code: "let s = 'x'; const keep = []; for (;;) { s = s + Math.random(); keep.push(s); }", ...M }, 'SANDBOX_MEMORY'],
-  ['memory bomb: Map', { code: 'const m = new Map(); let i = 0; for (;;) m.set(i++, { i });', ...M }, 'SANDBOX_MEMORY'],
-  ["'x'.repeat(2 ** 28), flattened", { code: "const s = 'x'.repeat(2 ** 28); s.indexOf('y')", ...M }, 'SANDBOX_MEMORY'],
-  ['deep recursion', { code: 'function f() { return f() + 1; }\nf()' }, 'SANDBOX_RUNTIME', /Maximum call stack/],
-  ['Function constructor escape', { code: "Function('return process')()" }, 'SANDBOX_RUNTIME', /process is not defined/],
-  ['eval escape', { code: "eval('require(\"fs\")')" }, 'SANDBOX_RUNTIME', /require is not defined/],
-  ['constructor.constructor escape', { code: "this.constructor.constructor('return process')().exit(1)" }, 'SANDBOX_RUNTIME', /process is not defined/],
-  ['constructor.constructor via a global', { code: "cfg.constructor.constructor('return require')()('child_process')", globals: { cfg: { a: 1 } } }, 'SANDBOX_RUNTIME', /require is not defined/],
+  [
+    'console flood that never ends',
+    { code: "const l = 'y'.repeat(1024); for (;;) console.log(l);", ...T },
+    'SANDBOX_TIMEOUT',
+  ],
+  [
+    'memory bomb: arrays',
+    { code: 'const a = []; for (;;) a.push(new Array(1e5).fill(1.5));', ...M },
+    'SANDBOX_MEMORY',
+  ],
+  [
+    'memory bomb: objects',
+    { code: 'const a = []; for (;;) a.push({ x: Math.random() });', ...M },
+    'SANDBOX_MEMORY',
+  ],
+  [
+    'memory bomb: strings',
+    { code: "let s = 'x'; const keep = []; for (;;) { s = s + Math.random(); keep.push(s); }", ...M },
+    'SANDBOX_MEMORY',
+  ],
+  [
+    'memory bomb: Map',
+    { code: 'const m = new Map(); let i = 0; for (;;) m.set(i++, { i });', ...M },
+    'SANDBOX_MEMORY',
+  ],
+  [
+    "'x'.repeat(2 ** 28), flattened",
+    { code: "const s = 'x'.repeat(2 ** 28); s.indexOf('y')", ...M },
+    'SANDBOX_MEMORY',
+  ],
+  [
+    'deep recursion',
+    { code: 'function f() { return f() + 1; }\nf()' },
+    'SANDBOX_RUNTIME',
+    /Maximum call stack/,
+  ],
+  [
+    'Function constructor escape',
+    { code: "Function('return process')()" },
+    'SANDBOX_RUNTIME',
+    /process is not defined/,
+  ],
+  ['eval escape', { code: 'eval(\'require("fs")\')' }, 'SANDBOX_RUNTIME', /require is not defined/],
+  [
+    'constructor.constructor escape',
+    { code: "this.constructor.constructor('return process')().exit(1)" },
+    'SANDBOX_RUNTIME',
+    /process is not defined/,
+  ],
+  [
+    'constructor.constructor via a global',
+    { code: "cfg.constructor.constructor('return require')()('child_process')", globals: { cfg: { a: 1 } } },
+    'SANDBOX_RUNTIME',
+    /require is not defined/,
+  ],
   ['reaching process', { code: 'process.exit(1)' }, 'SANDBOX_RUNTIME', /process is not defined/],
-  ['reaching require', { code: "require('fs').readFileSync('/etc/passwd', 'utf8')" }, 'SANDBOX_RUNTIME', /require is not defined/],
+  [
+    'reaching require',
+    { code: "require('fs').readFileSync('/etc/passwd', 'utf8')" },
+    'SANDBOX_RUNTIME',
+    /require is not defined/,
+  ],
   ['reaching import()', { code: "import('fs')" }, 'SANDBOX_RUNTIME'],
   ['timers are absent', { code: 'setTimeout(() => {}, 1)' }, 'SANDBOX_RUNTIME', /setTimeout is not defined/],
-  ['host globalThis has no Node in it', { code: "const node = ['process', 'require', 'module', 'exports', 'Buffer', 'global', 'fetch', 'setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'WebAssembly', 'SharedArrayBuffer', 'Atomics'];\nObject.getOwnPropertyNames(globalThis).filter((k) => node.includes(k)).join(',') || throwIt()" }, 'SANDBOX_RUNTIME', /throwIt is not defined/],
-  ['prototype pollution through globals', { code: "cfg.__proto__.polluted = 1; Object.prototype.polluted2 = 2; cfg.constructor.prototype.polluted3 = 3; 'done'", globals: { cfg: { a: 1 } } }, 'success'],
-  ['prototype pollution through the result', { code: 'JSON.parse(\'{"__proto__": {"polluted": 1}, "constructor": {"prototype": {"polluted": 1}}}\')' }, 'success'],
-  ['SharedArrayBuffer', { code: 'new SharedArrayBuffer(1024)' }, 'SANDBOX_RUNTIME', /SharedArrayBuffer is not defined/],
-  ['Atomics.wait', { code: 'Atomics.wait(new Int32Array(4), 0, 0)' }, 'SANDBOX_RUNTIME', /Atomics is not defined/],
-  ['WebAssembly memory growth', { code: 'const m = new WebAssembly.Memory({ initial: 1, maximum: 65536 }); for (;;) m.grow(100);', ...M }, 'SANDBOX_RUNTIME', /WebAssembly is not defined/],
+  [
+    'host globalThis has no Node in it',
+    {
+      code: "const node = ['process', 'require', 'module', 'exports', 'Buffer', 'global', 'fetch', 'setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'WebAssembly', 'SharedArrayBuffer', 'Atomics'];\nObject.getOwnPropertyNames(globalThis).filter((k) => node.includes(k)).join(',') || throwIt()",
+    },
+    'SANDBOX_RUNTIME',
+    /throwIt is not defined/,
+  ],
+  [
+    'prototype pollution through globals',
+    {
+      code: "cfg.__proto__.polluted = 1; Object.prototype.polluted2 = 2; cfg.constructor.prototype.polluted3 = 3; 'done'",
+      globals: { cfg: { a: 1 } },
+    },
+    'success',
+  ],
+  [
+    'prototype pollution through the result',
+    { code: 'JSON.parse(\'{"__proto__": {"polluted": 1}, "constructor": {"prototype": {"polluted": 1}}}\')' },
+    'success',
+  ],
+  [
+    'SharedArrayBuffer',
+    { code: 'new SharedArrayBuffer(1024)' },
+    'SANDBOX_RUNTIME',
+    /SharedArrayBuffer is not defined/,
+  ],
+  [
+    'Atomics.wait',
+    { code: 'Atomics.wait(new Int32Array(4), 0, 0)' },
+    'SANDBOX_RUNTIME',
+    /Atomics is not defined/,
+  ],
+  [
+    'WebAssembly memory growth',
+    { code: 'const m = new WebAssembly.Memory({ initial: 1, maximum: 65536 }); for (;;) m.grow(100);', ...M },
+    'SANDBOX_RUNTIME',
+    /WebAssembly is not defined/,
+  ],
   ['result with a function', { code: '({ f() {} })' }, 'SANDBOX_RUNTIME', /result\.f is a function/],
   ['result with a cycle', { code: 'const a = { b: {} }; a.b.a = a; a' }, 'SANDBOX_RUNTIME', /circular/],
   ['result with a symbol', { code: "[Symbol('s')]" }, 'SANDBOX_RUNTIME', /symbol/],
@@ -104,13 +198,19 @@ describe('hostile corpus', () => {
       code: "const l = 'z'.repeat(1023); for (let i = 0; i < 1e5; i++) console.log(l); console.error('e'); 'done'",
       ...T,
     });
-    expect(r).toMatchObject({ ok: true, data: { success: true, result: 'done', stdoutTruncated: true, stderr: 'e\n' } });
+    expect(r).toMatchObject({
+      ok: true,
+      data: { success: true, result: 'done', stdoutTruncated: true, stderr: 'e\n' },
+    });
     const out = (r as { data: SandboxExecuteOutput }).data;
     expect(out.stdout.length).toBeLessThanOrEqual(100_000);
   });
 
   it('keeps what was printed before an infinite loop', async () => {
-    const out = (await core.invoke('sandbox.execute', { code: "console.log('before'); for (;;) {}", ...T })) as {
+    const out = (await core.invoke('sandbox.execute', {
+      code: "console.log('before'); for (;;) {}",
+      ...T,
+    })) as {
       data: SandboxExecuteOutput;
     };
     expect(out.data.error?.code).toBe('SANDBOX_TIMEOUT');
@@ -124,7 +224,10 @@ describe('hostile corpus', () => {
     expect(probe.polluted ?? probe.polluted2 ?? probe.polluted3).toBeUndefined();
 
     // A clean run on each host refreshes their reported memory.
-    await Promise.all([core.invoke('sandbox.execute', { code: '1' }), core.invoke('sandbox.execute', { code: '2' })]);
+    await Promise.all([
+      core.invoke('sandbox.execute', { code: '1' }),
+      core.invoke('sandbox.execute', { code: '2' }),
+    ]);
     const h = await health(core);
     expect(h.state).toBe('ready');
     expect(h.hostsReplaced).toBeGreaterThan(0); // the memory cases replaced hosts
@@ -132,7 +235,9 @@ describe('hostile corpus', () => {
       expect(host.rssBytes).toBeLessThan(rssAtStart + 150 * 1024 * 1024);
     }
     // The next run after the whole corpus still works, in a fresh context.
-    const after = await core.invoke('sandbox.execute', { code: 'typeof polluted + typeof polluted2 + ({}).polluted3' });
+    const after = await core.invoke('sandbox.execute', {
+      code: 'typeof polluted + typeof polluted2 + ({}).polluted3',
+    });
     expect(after).toMatchObject({ ok: true, data: { success: true, result: 'undefinedundefinedundefined' } });
   });
 });

@@ -75,7 +75,10 @@ describe('sandbox input limits', () => {
   it('applies the defaults (30 s, 512 MB), visible in the audit record', async () => {
     expect(await outcome({ code: '"defaults"' })).toBe('ok');
     const list = await core.invoke('audit.list', { action: 'sandbox.execute', pageSize: 1 });
-    expect(list).toMatchObject({ ok: true, data: { items: [{ details: { timeoutMs: 30_000, memoryMb: 512 } }] } });
+    expect(list).toMatchObject({
+      ok: true,
+      data: { items: [{ details: { timeoutMs: 30_000, memoryMb: 512 } }] },
+    });
   });
 
   it.each([

@@ -16,7 +16,9 @@ describe('topLevelNames', () => {
       'if (x) { const blockScoped = 1; }',
       'obj.let = 5;',
     ].join('\n');
-    expect(topLevelNames(src).sort()).toEqual(['N', 'a', 'b', 'c', 'd', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'renamed', 'rest'].sort());
+    expect(topLevelNames(src).sort()).toEqual(
+      ['N', 'a', 'b', 'c', 'd', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'renamed', 'rest'].sort(),
+    );
   });
 
   it('is not fooled by strings, templates, comments and regular expressions', () => {
@@ -34,7 +36,8 @@ describe('topLevelNames', () => {
 
 describe('error classification helpers', () => {
   it('keeps only the user code’s frames', () => {
-    const stack = 'Error: x\n    at f (strategy.js:1:2)\n    at run (qd-sandbox-runtime.js:9:9)\n    at (<isolated-vm boundary>)\n    at strategy.js:3:1';
+    const stack =
+      'Error: x\n    at f (strategy.js:1:2)\n    at run (qd-sandbox-runtime.js:9:9)\n    at (<isolated-vm boundary>)\n    at strategy.js:3:1';
     expect(userStack(stack)).toEqual(['at f (strategy.js:1:2)', 'at strategy.js:3:1']);
   });
 

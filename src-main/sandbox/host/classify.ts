@@ -7,7 +7,8 @@ import { USER_FILENAME } from '../isolate/runtime.js';
 
 const { errorMessageChars, stackLines } = SANDBOX_LIMITS;
 
-export const cap = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n)}… (${s.length} chars)` : s);
+export const cap = (s: string, n: number): string =>
+  s.length > n ? `${s.slice(0, n)}… (${s.length} chars)` : s;
 
 /** The user's frames only, e.g. `at f (strategy.js:3:7)`; the runtime's and the boundary's are dropped. */
 export function userStack(stack: string): string[] {

@@ -86,7 +86,9 @@ export class IsolatePool {
   private tooWorn(lease: Lease): boolean {
     if (lease.runs >= this.opts.maxRunsPerIsolate) return true;
     const h = lease.isolate.getHeapStatisticsSync();
-    return h.used_heap_size + h.externally_allocated_size > this.opts.recycleHeapFraction * lease.memoryMb * MB;
+    return (
+      h.used_heap_size + h.externally_allocated_size > this.opts.recycleHeapFraction * lease.memoryMb * MB
+    );
   }
 }
 

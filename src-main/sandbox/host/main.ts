@@ -16,7 +16,8 @@ const warm = process.env.QD_SANDBOX_WARM !== '0';
 const DEFAULT_MEMORY_MB = 512;
 
 const isolates = new IsolatePool({ ...defaultIsolatePoolOptions, warm });
-const isolatedVmVersion = (createRequire(import.meta.url)('isolated-vm/package.json') as { version: string }).version;
+const isolatedVmVersion = (createRequire(import.meta.url)('isolated-vm/package.json') as { version: string })
+  .version;
 
 const send = (msg: HostToMain, then?: () => void): void => {
   if (!process.send) return;
@@ -70,7 +71,12 @@ process.on('message', (raw: unknown) => {
       send({ type: 'done', id: msg.id, outcome, stats: stats() });
     } catch (err) {
       stop();
-      send({ type: 'fault', id: msg.id, message: err instanceof Error ? err.message : String(err), stats: stats() });
+      send({
+        type: 'fault',
+        id: msg.id,
+        message: err instanceof Error ? err.message : String(err),
+        stats: stats(),
+      });
     }
   });
 });

@@ -109,12 +109,22 @@ export async function runScript(job: ScriptJob, isolates: IsolatePool): Promise<
     }
 
     const namesJson = job.captureLocals ? JSON.stringify(topLevelNames(job.code)) : null;
-    const text: unknown = await control.apply(undefined, ['finish', value.derefInto({ release: true }), namesJson], {
-      timeout: remaining(),
-      result: { promise: true },
-    });
+    const text: unknown = await control.apply(
+      undefined,
+      ['finish', value.derefInto({ release: true }), namesJson],
+      {
+        timeout: remaining(),
+        result: { promise: true },
+      },
+    );
     if (typeof text !== 'string' || text.length > MAX_ENVELOPE_CHARS) {
-      return outcome({ error: runtimeError('Error', 'The script tampered with the sandbox runtime: its output could not be read.', '') });
+      return outcome({
+        error: runtimeError(
+          'Error',
+          'The script tampered with the sandbox runtime: its output could not be read.',
+          '',
+        ),
+      });
     }
     const env = JSON.parse(text) as Envelope;
     const printed = consoleFields(env);
@@ -144,7 +154,9 @@ export async function runScript(job: ScriptJob, isolates: IsolatePool): Promise<
   }
 }
 
-function consoleFields(env: Envelope): Pick<ScriptOutcome, 'stdout' | 'stderr' | 'stdoutTruncated' | 'stderrTruncated'> {
+function consoleFields(
+  env: Envelope,
+): Pick<ScriptOutcome, 'stdout' | 'stderr' | 'stdoutTruncated' | 'stderrTruncated'> {
   return {
     stdout: String(env.stdout ?? ''),
     stderr: String(env.stderr ?? ''),

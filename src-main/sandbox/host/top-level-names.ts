@@ -7,7 +7,22 @@
  * `var`/`function` declarations are found again by diffing the global object.
  */
 const DECL = new Set(['let', 'const', 'var']);
-const KEYWORDS_BEFORE_REGEX = new Set(['return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'yield', 'await']);
+const KEYWORDS_BEFORE_REGEX = new Set([
+  'return',
+  'typeof',
+  'instanceof',
+  'in',
+  'of',
+  'new',
+  'delete',
+  'void',
+  'throw',
+  'case',
+  'do',
+  'else',
+  'yield',
+  'await',
+]);
 const MAX_NAMES = 1_000;
 
 interface Token {
@@ -68,7 +83,9 @@ function tokenize(src: string): Token[] {
     } else if (c === '/') {
       const prev = prevSignificant();
       const regexAllowed =
-        !prev || (prev.kind === 'punct' && !/^[)\]}]$/.test(prev.text) && prev.text !== 'str') || (prev.kind === 'id' && KEYWORDS_BEFORE_REGEX.has(prev.text));
+        !prev ||
+        (prev.kind === 'punct' && !/^[)\]}]$/.test(prev.text) && prev.text !== 'str') ||
+        (prev.kind === 'id' && KEYWORDS_BEFORE_REGEX.has(prev.text));
       if (regexAllowed) {
         i++;
         let inClass = false;
@@ -125,13 +142,23 @@ function bindings(tokens: Token[], start: number, out: Set<string>): number {
     const t = tokens[i] as Token;
     if (t.depth === base && t.kind === 'punct' && (t.text === ';' || t.text === '}')) return i;
     // A new declaration after a line break without a semicolon.
-    if (t.depth === base && t.kind === 'id' && (DECL.has(t.text) || t.text === 'function' || t.text === 'class')) return i;
+    if (
+      t.depth === base &&
+      t.kind === 'id' &&
+      (DECL.has(t.text) || t.text === 'function' || t.text === 'class')
+    )
+      return i;
     if (t.depth === base && t.kind === 'punct' && t.text === ',') {
       expectBinding = true;
     } else if (expectBinding && t.depth === base && t.kind === 'id') {
       out.add(t.text);
       expectBinding = false;
-    } else if (expectBinding && t.depth === base && t.kind === 'punct' && (t.text === '{' || t.text === '[')) {
+    } else if (
+      expectBinding &&
+      t.depth === base &&
+      t.kind === 'punct' &&
+      (t.text === '{' || t.text === '[')
+    ) {
       i = pattern(tokens, i, out);
       expectBinding = false;
       continue;
@@ -178,7 +205,8 @@ export function topLevelNames(src: string): string[] {
     if (DECL.has(t.text)) {
       const next = tokens[i + 1];
       // `let` can be an identifier itself (`let = 1` in sloppy mode); only a binding follows a real declaration.
-      if (next && (next.kind === 'id' || next.text === '{' || next.text === '[')) i = bindings(tokens, i + 1, out) - 1;
+      if (next && (next.kind === 'id' || next.text === '{' || next.text === '['))
+        i = bindings(tokens, i + 1, out) - 1;
     } else if (t.text === 'function' || t.text === 'class') {
       let j = i + 1;
       if (tokens[j]?.text === '*') j++;

@@ -2,6 +2,7 @@ import { NUMBER_FORMATS, THEMES, TIMEFRAMES } from '../../../../src-preload/cont
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { usePreferences } from '../../stores/preferences-store';
 import { RateLimitSection } from './RateLimitSection';
+import { SecretsSection } from './SecretsSection';
 
 /**
  * Settings: appearance, mode and trading defaults. Feature sections (rate limits, secrets,
@@ -105,6 +106,7 @@ export function SettingsPage() {
       </fieldset>
 
       <RateLimitSection />
+      <SecretsSection />
     </section>
   );
 }
