@@ -12,6 +12,8 @@ import { auditHandlers } from './audit/handlers.js';
 import { ensureWritableDir, findMigrationsDir, openDatabase, type Db } from './db/open.js';
 import { createRouter, type CallContext, type Handlers, type RateLimiterPort } from './ipc/router.js';
 import { createLogger, type Logger } from './logger.js';
+import { syncHandlers } from './sync/handlers.js';
+import { SyncClient, type SyncOptions } from './sync/sync-client.js';
 import { userHandlers } from './user/handlers.js';
 import { ensureLocalUser } from './user/local-user.js';
 import { PreferencesService } from './user/preferences-service.js';
@@ -29,6 +31,8 @@ export interface CoreOptions {
   /** Validate every handler's output against the contract (tests). */
   checkOutputs?: boolean | undefined;
   now?: (() => number) | undefined;
+  /** Sync: the keychain-backed SecretStore, and fetch/clock/tables for tests. */
+  sync?: SyncOptions | undefined;
 }
 
 export interface Core {
@@ -42,6 +46,8 @@ export interface Core {
   readonly logger: Logger;
   /** The open database, for tests and benchmarks that inspect state directly. */
   readonly db: Db;
+  /** Sync: services record synced changes through `sync.log`; tests and benchmarks drive it. */
+  readonly sync: SyncClient;
 }
 
 const defaultTrustedFrame = (url: string): boolean => url.startsWith('file://');
@@ -57,7 +63,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   const localUserId = ensureLocalUser(db, now());
   const audit = new AuditLog(sqlite, now);
-  const prefs = new PreferencesService(db, now);
 
   const bus = new EventEmitter();
   bus.setMaxListeners(100);
@@ -66,9 +71,26 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     bus.emit('*', event, payload);
   };
 
+  const sync = new SyncClient(
+    {
+      db,
+      localUserId,
+      logger,
+      now,
+      onRemoteChange: (tables) => {
+        if (tables.has('preferences') || tables.has('users')) {
+          emit('preferences.changed', { ...prefs.get(localUserId), mode: prefs.getMode(localUserId) });
+        }
+      },
+    },
+    options.sync,
+  );
+  const prefs = new PreferencesService(db, now, sync.log);
+
   const handlers: Handlers = {
     ...userHandlers(prefs),
     ...auditHandlers(audit),
+    ...syncHandlers(sync),
   };
 
   const invoke = createRouter({
@@ -91,6 +113,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     localUserId,
     logger,
     db,
+    sync,
     invoke: (channel, input, ctx) => {
       if (closed) {
         return Promise.resolve({
@@ -111,6 +134,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     async close() {
       if (closed) return;
       closed = true;
+      await sync.close();
       bus.removeAllListeners();
       sqlite.close();
       logger.info('core closed');

@@ -7,12 +7,14 @@ import type { z } from 'zod';
 import { auditChannels } from './contract/audit.js';
 import type { ChannelDef } from './contract/define.js';
 import { eventSchemas } from './contract/events.js';
+import { syncChannels } from './contract/sync.js';
 import { userChannels } from './contract/user.js';
 import type { Result } from './errors.js';
 
 export const contract = {
   ...userChannels,
   ...auditChannels,
+  ...syncChannels,
 } satisfies Record<string, ChannelDef>;
 
 export { eventSchemas };

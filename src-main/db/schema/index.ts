@@ -1,2 +1,3 @@
 /** All tables, one file per domain. drizzle-kit reads this folder to generate migrations. */
 export * from './core.js';
+export * from './sync.js';
