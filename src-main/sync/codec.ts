@@ -2,7 +2,7 @@
  * Turns cells into wire messages and back. With a key (the default) the whole cell, table, row
  * and column included, is sealed: the server sees a timestamp and ciphertext, nothing else.
  */
-import { DecryptError, open, seal } from './crypto.js';
+import { DecryptError, messageIv, open, seal } from './crypto.js';
 import { cellSchema, type Cell, type WireMessage } from './protocol.js';
 
 export interface Codec {
@@ -27,7 +27,7 @@ export function createCodec(key: Buffer | null, keyId: string | null): Codec {
     encode(ts, cell) {
       const json = JSON.stringify(cell);
       return key && keyId
-        ? { ts, keyId, data: seal(key, json, ts) }
+        ? { ts, keyId, data: seal(key, json, ts, messageIv(key, ts)) }
         : { ts, keyId: null, data: Buffer.from(json, 'utf8').toString('base64') };
     },
     decode(m) {

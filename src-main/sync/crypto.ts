@@ -6,7 +6,7 @@
  * Each message is sealed with AES-256-GCM, a random 96-bit IV and its timestamp as associated
  * data, so the server can neither read a message nor move it to another timestamp undetected.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes, scrypt } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, scrypt } from 'node:crypto';
 
 export interface KdfParams {
   N: number;
@@ -54,13 +54,20 @@ export function deriveKey(passphrase: string, saltB64: string, kdf: KdfParams): 
 export const keyIdOf = (key: Buffer): string =>
   createHash('sha256').update('qd-key-id').update(key).digest('hex').slice(0, 16);
 
-export function seal(key: Buffer, plaintext: string, aad: string): string {
-  const iv = randomBytes(IV_BYTES);
+export function seal(key: Buffer, plaintext: string, aad: string, iv: Buffer = randomBytes(IV_BYTES)): string {
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(aad, 'utf8'));
   const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
   return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
 }
+
+/**
+ * The IV of a sync message, derived from its timestamp. A timestamp names exactly one immutable
+ * cell, so a key never meets the same IV with two plaintexts; and a retry after a lost response
+ * produces byte-identical ciphertext, which the server recognises as the same message.
+ */
+export const messageIv = (key: Buffer, ts: string): Buffer =>
+  createHmac('sha256', key).update('qd-sync-iv:').update(ts).digest().subarray(0, IV_BYTES);
 
 export function open(key: Buffer, sealedB64: string, aad: string): string {
   const buf = Buffer.from(sealedB64, 'base64');
