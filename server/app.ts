@@ -36,7 +36,9 @@ interface AuthedParams {
 function parse<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
   const r = schema.safeParse(body);
   if (!r.success) {
-    const issues = r.error.issues.slice(0, 10).map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+    const issues = r.error.issues
+      .slice(0, 10)
+      .map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
     throw new HttpError(
       400,
       'INVALID_REQUEST',
@@ -116,7 +118,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : '';
     if (!token) throw new HttpError(401, 'UNAUTHORIZED', 'Sign in first: this request has no token.');
     const accountId = await store.tokenAccount(hashToken(token));
-    if (!accountId) throw new HttpError(401, 'UNAUTHORIZED', 'This token is not valid (signed out or revoked). Sign in again.');
+    if (!accountId)
+      throw new HttpError(
+        401,
+        'UNAUTHORIZED',
+        'This token is not valid (signed out or revoked). Sign in again.',
+      );
     if (accountId !== req.params.accountId) {
       throw new HttpError(403, 'FORBIDDEN', "This token does not give access to that account's data.");
     }
@@ -140,7 +147,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       { id, email: email.toLowerCase(), passwordHash: await hashPassword(password) },
       now(),
     );
-    if (!created) throw new HttpError(409, 'EMAIL_TAKEN', 'An account with this email already exists. Sign in instead.');
+    if (!created)
+      throw new HttpError(409, 'EMAIL_TAKEN', 'An account with this email already exists. Sign in instead.');
     const token = newToken();
     await store.addToken(hashToken(token), id, now());
     return reply.status(201).send(authResponseSchema.parse({ accountId: id, token }));
@@ -173,9 +181,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     const key: KeyInfo = parse(keyInfoSchema, req.body);
     const stored = await store.setKeyIfAbsent(accountId, key);
     if (stored.keyId !== key.keyId) {
-      throw new HttpError(409, 'KEY_EXISTS', 'This account already has an encryption key from another passphrase.', {
-        keyId: stored.keyId,
-      });
+      throw new HttpError(
+        409,
+        'KEY_EXISTS',
+        'This account already has an encryption key from another passphrase.',
+        {
+          keyId: stored.keyId,
+        },
+      );
     }
     return { key: stored };
   });

@@ -24,6 +24,9 @@ process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
 
 const address = await app.listen({ host: config.host, port: config.port });
-app.log.info({ address, storage: store.kind, redis: Boolean(config.redisUrl) }, 'quantdesk sync server listening');
+app.log.info(
+  { address, storage: store.kind, redis: Boolean(config.redisUrl) },
+  'quantdesk sync server listening',
+);
 // Tests and scripts wait for this exact line on stdout.
 console.log(`LISTENING ${address}`);

@@ -6,7 +6,13 @@
  */
 import { parseTimestamp } from '../src-main/sync/hlc.js';
 import { insertTimestamp } from '../src-main/sync/merkle.js';
-import { PROTOCOL_VERSION, type Quota, type SyncRequest, type SyncResponse, type WireMessage } from '../src-main/sync/protocol.js';
+import {
+  PROTOCOL_VERSION,
+  type Quota,
+  type SyncRequest,
+  type SyncResponse,
+  type WireMessage,
+} from '../src-main/sync/protocol.js';
 import { HttpError } from './http-error.js';
 import type { ServerStore, StoredMessage } from './store/types.js';
 
@@ -87,7 +93,11 @@ export class SyncService {
             `${state.usedMessages.toLocaleString('en-US')} of ${this.limits.maxMessages.toLocaleString('en-US')} changes are used, ` +
             `and ${fresh.length.toLocaleString('en-US')} more changes (${mb(addBytes)}) do not fit. ` +
             'Ask the server operator for a larger quota.',
-          { ...quota(state.usedBytes, state.usedMessages), neededBytes: addBytes, neededMessages: fresh.length },
+          {
+            ...quota(state.usedBytes, state.usedMessages),
+            neededBytes: addBytes,
+            neededMessages: fresh.length,
+          },
         );
       }
 

@@ -54,10 +54,13 @@ export class RedisBucketLimiter implements RateLimiter {
 
   async consume(key: string, rule: RateRule): Promise<RateDecision> {
     try {
-      const [allowed, retry] = (await this.redis.eval(SCRIPT, 1, this.prefix + key, rule.capacity, rule.periodMs)) as [
-        number,
-        number,
-      ];
+      const [allowed, retry] = (await this.redis.eval(
+        SCRIPT,
+        1,
+        this.prefix + key,
+        rule.capacity,
+        rule.periodMs,
+      )) as [number, number];
       if (this.degraded) {
         this.degraded = false;
         this.onWarn('Redis is back: rate limits are shared again');

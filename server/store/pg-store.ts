@@ -102,9 +102,10 @@ export class PgStore implements ServerStore {
   }
 
   async getKey(accountId: string): Promise<KeyInfo | null> {
-    const r = await this.pool.query<{ key_info: string | null }>('select key_info from accounts where id = $1', [
-      accountId,
-    ]);
+    const r = await this.pool.query<{ key_info: string | null }>(
+      'select key_info from accounts where id = $1',
+      [accountId],
+    );
     const v = r.rows[0]?.key_info;
     return v ? (JSON.parse(v) as KeyInfo) : null;
   }
@@ -118,7 +119,9 @@ export class PgStore implements ServerStore {
   }
 
   async merkle(accountId: string): Promise<MerkleTrie> {
-    const r = await this.pool.query<{ merkle: string }>('select merkle from accounts where id = $1', [accountId]);
+    const r = await this.pool.query<{ merkle: string }>('select merkle from accounts where id = $1', [
+      accountId,
+    ]);
     const v = r.rows[0]?.merkle;
     return v ? (JSON.parse(v) as MerkleTrie) : emptyTrie();
   }
@@ -146,10 +149,14 @@ export class PgStore implements ServerStore {
 function pgTx(c: pg.PoolClient, accountId: string): AccountTx {
   return {
     async lock(): Promise<AccountSyncState> {
-      const r = await c.query<{ next_seq: string; used_bytes: string; used_messages: string; merkle: string }>(
-        'select next_seq, used_bytes, used_messages, merkle from accounts where id = $1 for update',
-        [accountId],
-      );
+      const r = await c.query<{
+        next_seq: string;
+        used_bytes: string;
+        used_messages: string;
+        merkle: string;
+      }>('select next_seq, used_bytes, used_messages, merkle from accounts where id = $1 for update', [
+        accountId,
+      ]);
       const row = r.rows[0];
       if (!row) throw new Error(`account ${accountId} vanished`);
       return {
@@ -191,7 +198,13 @@ function pgTx(c: pg.PoolClient, accountId: string): AccountTx {
       );
     },
     async after(since: number, limit: number): Promise<StoredMessage[]> {
-      const r = await c.query<{ seq: string; ts: string; device_id: string; key_id: string | null; data: string }>(
+      const r = await c.query<{
+        seq: string;
+        ts: string;
+        device_id: string;
+        key_id: string | null;
+        data: string;
+      }>(
         'select seq, ts, device_id, key_id, data from messages where account_id = $1 and seq > $2 order by seq limit $3',
         [accountId, since, limit],
       );

@@ -65,20 +65,24 @@ export class SqliteStore implements ServerStore {
 
   async createAccount(a: AccountRecord, now: number): Promise<boolean> {
     const r = this.db
-      .prepare('insert into accounts (id, email, password_hash, created_at) values (?, ?, ?, ?) on conflict (email) do nothing')
+      .prepare(
+        'insert into accounts (id, email, password_hash, created_at) values (?, ?, ?, ?) on conflict (email) do nothing',
+      )
       .run(a.id, a.email, a.passwordHash, now);
     return r.changes === 1;
   }
 
   async accountByEmail(email: string): Promise<AccountRecord | null> {
-    const row = this.db.prepare('select id, email, password_hash from accounts where email = ?').get(email) as
-      | { id: string; email: string; password_hash: string }
-      | undefined;
+    const row = this.db
+      .prepare('select id, email, password_hash from accounts where email = ?')
+      .get(email) as { id: string; email: string; password_hash: string } | undefined;
     return row ? { id: row.id, email: row.email, passwordHash: row.password_hash } : null;
   }
 
   async addToken(tokenHash: string, accountId: string, now: number): Promise<void> {
-    this.db.prepare('insert into tokens (token_hash, account_id, created_at) values (?, ?, ?)').run(tokenHash, accountId, now);
+    this.db
+      .prepare('insert into tokens (token_hash, account_id, created_at) values (?, ?, ?)')
+      .run(tokenHash, accountId, now);
   }
 
   async tokenAccount(tokenHash: string): Promise<string | null> {
@@ -89,25 +93,27 @@ export class SqliteStore implements ServerStore {
   }
 
   async revokeToken(tokenHash: string, now: number): Promise<void> {
-    this.db.prepare('update tokens set revoked_at = ? where token_hash = ? and revoked_at is null').run(now, tokenHash);
+    this.db
+      .prepare('update tokens set revoked_at = ? where token_hash = ? and revoked_at is null')
+      .run(now, tokenHash);
   }
 
   async getKey(accountId: string): Promise<KeyInfo | null> {
     const row = this.db.prepare('select key_info from accounts where id = ?').get(accountId) as
-      | { key_info: string | null }
-      | undefined;
+      { key_info: string | null } | undefined;
     return row?.key_info ? (JSON.parse(row.key_info) as KeyInfo) : null;
   }
 
   async setKeyIfAbsent(accountId: string, key: KeyInfo): Promise<KeyInfo> {
-    this.db.prepare('update accounts set key_info = ? where id = ? and key_info is null').run(JSON.stringify(key), accountId);
+    this.db
+      .prepare('update accounts set key_info = ? where id = ? and key_info is null')
+      .run(JSON.stringify(key), accountId);
     return (await this.getKey(accountId)) ?? key;
   }
 
   async merkle(accountId: string): Promise<MerkleTrie> {
     const row = this.db.prepare('select merkle from accounts where id = ?').get(accountId) as
-      | { merkle: string }
-      | undefined;
+      { merkle: string } | undefined;
     return row ? (JSON.parse(row.merkle) as MerkleTrie) : emptyTrie();
   }
 
@@ -134,7 +140,8 @@ export class SqliteStore implements ServerStore {
       async lock(): Promise<AccountSyncState> {
         const row = db
           .prepare('select next_seq, used_bytes, used_messages, merkle from accounts where id = ?')
-          .get(accountId) as { next_seq: number; used_bytes: number; used_messages: number; merkle: string } | undefined;
+          .get(accountId) as
+          { next_seq: number; used_bytes: number; used_messages: number; merkle: string } | undefined;
         if (!row) throw new Error(`account ${accountId} vanished`);
         return {
           nextSeq: row.next_seq,
@@ -159,13 +166,9 @@ export class SqliteStore implements ServerStore {
         for (const m of messages) stmt.run(accountId, m.seq, m.ts, m.deviceId, m.keyId, m.data);
       },
       async save(s: AccountSyncState) {
-        db.prepare('update accounts set next_seq = ?, used_bytes = ?, used_messages = ?, merkle = ? where id = ?').run(
-          s.nextSeq,
-          s.usedBytes,
-          s.usedMessages,
-          JSON.stringify(s.merkle),
-          accountId,
-        );
+        db.prepare(
+          'update accounts set next_seq = ?, used_bytes = ?, used_messages = ?, merkle = ? where id = ?',
+        ).run(s.nextSeq, s.usedBytes, s.usedMessages, JSON.stringify(s.merkle), accountId);
       },
       async after(since: number, limit: number): Promise<StoredMessage[]> {
         const rows = db
@@ -173,7 +176,13 @@ export class SqliteStore implements ServerStore {
             'select seq, ts, device_id, key_id, data from messages where account_id = ? and seq > ? order by seq limit ?',
           )
           .all(accountId, since, limit) as MessageRow[];
-        return rows.map((r) => ({ seq: r.seq, ts: r.ts, deviceId: r.device_id, keyId: r.key_id, data: r.data }));
+        return rows.map((r) => ({
+          seq: r.seq,
+          ts: r.ts,
+          deviceId: r.device_id,
+          keyId: r.key_id,
+          data: r.data,
+        }));
       },
     };
   }

@@ -11,7 +11,13 @@ import type { Logger } from '../logger.js';
 import { HybridClock } from './hlc.js';
 import { emptyTrie, insertTimestamp, type MerkleTrie } from './merkle.js';
 import type { Cell } from './protocol.js';
-import { SELF_ROW, TOMBSTONE_COLUMN, type JsonValue, type SyncRegistry, type SyncedTable } from './registry.js';
+import {
+  SELF_ROW,
+  TOMBSTONE_COLUMN,
+  type JsonValue,
+  type SyncRegistry,
+  type SyncedTable,
+} from './registry.js';
 
 export interface PendingMessage {
   ts: string;
@@ -29,7 +35,17 @@ export interface ChangeRecorder {
   record(table: string, localRowId: string, values: Record<string, unknown>): void;
 }
 
-type StateKey = 'device_id' | 'cursor' | 'seeded' | 'account_id' | 'server_url' | 'email' | 'key_id' | 'encrypted' | 'last_sync_at' | 'quota';
+type StateKey =
+  | 'device_id'
+  | 'cursor'
+  | 'seeded'
+  | 'account_id'
+  | 'server_url'
+  | 'email'
+  | 'key_id'
+  | 'encrypted'
+  | 'last_sync_at'
+  | 'quota';
 
 export class ChangeLog implements ChangeRecorder {
   readonly clock: HybridClock;
@@ -37,6 +53,8 @@ export class ChangeLog implements ChangeRecorder {
   /** Told after local cells are recorded (the engine pushes them soon). */
   onRecord: (() => void) | null = null;
   private trie: MerkleTrie = emptyTrie();
+  /** Row SQL is built from the registry per table and column set: prepare each shape once. */
+  private readonly prepared = new Map<string, Database.Statement>();
   /** The trie holds every message with rowid ≤ this; rows of rolled-back transactions never count. */
   private trieUpTo = 0;
   private readonly stmt: {
@@ -83,7 +101,8 @@ export class ChangeLog implements ChangeRecorder {
       this.setState('device_id', deviceId);
     }
     this.deviceId = deviceId;
-    const last = (sqlite.prepare('select max(ts) as ts from sync_messages').get() as { ts: string | null }).ts;
+    const last = (sqlite.prepare('select max(ts) as ts from sync_messages').get() as { ts: string | null })
+      .ts;
     this.clock = new HybridClock(deviceId, now, maxDriftMs, last);
   }
 
@@ -98,6 +117,15 @@ export class ChangeLog implements ChangeRecorder {
   deleteState(keys: StateKey[]): void {
     const del = this.sqlite.prepare('delete from sync_state where key = ?');
     for (const k of keys) del.run(k);
+  }
+
+  private sql(text: string): Database.Statement {
+    let st = this.prepared.get(text);
+    if (!st) {
+      st = this.sqlite.prepare(text);
+      this.prepared.set(text, st);
+    }
+    return st;
   }
 
   private spec(table: string): SyncedTable {
@@ -139,7 +167,8 @@ export class ChangeLog implements ChangeRecorder {
   /** A delete is a tombstone cell; see the conflict rule in docs/sync-protocol.md. */
   remove(table: string, rowId: string): void {
     const t = this.spec(table);
-    if (!Object.hasOwn(t.columns, TOMBSTONE_COLUMN)) throw new Error(`${table} has no ${TOMBSTONE_COLUMN} column`);
+    if (!Object.hasOwn(t.columns, TOMBSTONE_COLUMN))
+      throw new Error(`${table} has no ${TOMBSTONE_COLUMN} column`);
     this.write(table, rowId, { [TOMBSTONE_COLUMN]: this.now() });
   }
 
@@ -149,9 +178,9 @@ export class ChangeLog implements ChangeRecorder {
 
   /** Oldest unsent cells, at most `limit` and about `maxChars` of JSON. */
   pending(limit: number, maxChars: number): PendingMessage[] {
-    const rows = this.sqlite
-      .prepare('select ts, tbl, row_id, col, value from sync_messages where pending = 1 order by ts limit ?')
-      .all(limit) as { ts: string; tbl: string; row_id: string; col: string; value: string }[];
+    const rows = this.sql(
+      'select ts, tbl, row_id, col, value from sync_messages where pending = 1 order by ts limit ?',
+    ).all(limit) as { ts: string; tbl: string; row_id: string; col: string; value: string }[];
     const out: PendingMessage[] = [];
     let chars = 0;
     for (const r of rows) {
@@ -199,7 +228,11 @@ export class ChangeLog implements ChangeRecorder {
       if (!spec) continue;
       const parsed = spec.schema.safeParse(JSON.parse(value));
       if (parsed.success) values.set(col, parsed.data);
-      else this.logger?.warn({ table: t.name, col }, 'sync: received a value that does not fit its column; kept the old one');
+      else
+        this.logger?.warn(
+          { table: t.name, col },
+          'sync: received a value that does not fit its column; kept the old one',
+        );
     }
     if (values.size === 0) return false;
     const now = this.now();
@@ -211,7 +244,10 @@ export class ChangeLog implements ChangeRecorder {
         sets.push(`"${t.updatedAtColumn}" = ?`);
         params.push(now);
       }
-      this.sqlite.prepare(`update "${t.name}" set ${sets.join(', ')} where "${t.primaryKey}" = ?`).run(...params, localPk);
+      this.sql(`update "${t.name}" set ${sets.join(', ')} where "${t.primaryKey}" = ?`).run(
+        ...params,
+        localPk,
+      );
       return true;
     }
     const row = new Map<string, unknown>([[t.primaryKey, localPk]]);
@@ -225,14 +261,14 @@ export class ChangeLog implements ChangeRecorder {
     if (t.createdAtColumn) row.set(t.createdAtColumn, now);
     if (t.updatedAtColumn) row.set(t.updatedAtColumn, now);
     const cols = [...row.keys()];
-    this.sqlite
-      .prepare(`insert into "${t.name}" (${cols.map((c) => `"${c}"`).join(', ')}) values (${cols.map(() => '?').join(', ')})`)
-      .run(...cols.map((c) => toSql(row.get(c))));
+    this.sql(
+      `insert into "${t.name}" (${cols.map((c) => `"${c}"`).join(', ')}) values (${cols.map(() => '?').join(', ')})`,
+    ).run(...cols.map((c) => toSql(row.get(c))));
     return true;
   }
 
   private rowExists(t: SyncedTable, localPk: string): boolean {
-    return this.sqlite.prepare(`select 1 from "${t.name}" where "${t.primaryKey}" = ?`).get(localPk) !== undefined;
+    return this.sql(`select 1 from "${t.name}" where "${t.primaryKey}" = ?`).get(localPk) !== undefined;
   }
 
   /**
@@ -244,7 +280,11 @@ export class ChangeLog implements ChangeRecorder {
     let n = 0;
     this.sqlite.transaction(() => {
       for (const t of this.registry.all()) {
-        const where = t.singletonPerUser ? `where "${t.primaryKey}" = ?` : t.userColumn ? `where "${t.userColumn}" = ?` : '';
+        const where = t.singletonPerUser
+          ? `where "${t.primaryKey}" = ?`
+          : t.userColumn
+            ? `where "${t.userColumn}" = ?`
+            : '';
         const rows = this.sqlite
           .prepare(`select * from "${t.name}" ${where}`)
           .all(...(where ? [this.localUserId] : [])) as Record<string, unknown>[];
@@ -253,7 +293,8 @@ export class ChangeLog implements ChangeRecorder {
           const wire = this.wireRowId(t, localPk);
           const missing: Record<string, unknown> = {};
           for (const col of Object.keys(t.columns)) {
-            if (this.stmt.hasCell.get(t.name, wire, col) === undefined && row[col] !== undefined) missing[col] = row[col];
+            if (this.stmt.hasCell.get(t.name, wire, col) === undefined && row[col] !== undefined)
+              missing[col] = row[col];
           }
           n += Object.keys(missing).length;
           this.record(t.name, localPk, missing);

@@ -54,7 +54,12 @@ export function deriveKey(passphrase: string, saltB64: string, kdf: KdfParams): 
 export const keyIdOf = (key: Buffer): string =>
   createHash('sha256').update('qd-key-id').update(key).digest('hex').slice(0, 16);
 
-export function seal(key: Buffer, plaintext: string, aad: string, iv: Buffer = randomBytes(IV_BYTES)): string {
+export function seal(
+  key: Buffer,
+  plaintext: string,
+  aad: string,
+  iv: Buffer = randomBytes(IV_BYTES),
+): string {
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(aad, 'utf8'));
   const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
@@ -85,7 +90,10 @@ export function open(key: Buffer, sealedB64: string, aad: string): string {
 }
 
 /** First device on an account: a new salt, the key, and the check value to publish. */
-export async function createKey(passphrase: string, kdf: KdfParams = DEFAULT_KDF): Promise<{ key: Buffer; info: KeyInfo }> {
+export async function createKey(
+  passphrase: string,
+  kdf: KdfParams = DEFAULT_KDF,
+): Promise<{ key: Buffer; info: KeyInfo }> {
   const salt = randomBytes(16).toString('base64');
   const key = await deriveKey(passphrase, salt, kdf);
   const keyId = keyIdOf(key);

@@ -135,7 +135,12 @@ export class SyncEngine {
   private async runOnce(): Promise<void> {
     const { log, now } = this.deps;
     const conn = await this.deps.connect();
-    if (!conn) throw new AppError('UNAVAILABLE', 'Sync is not set up. Enter a server and sign in under Settings → Sync.', { reason: 'NOT_CONFIGURED' });
+    if (!conn)
+      throw new AppError(
+        'UNAVAILABLE',
+        'Sync is not set up. Enter a server and sign in under Settings → Sync.',
+        { reason: 'NOT_CONFIGURED' },
+      );
     const { transport, codec } = conn;
     let quotaError: SyncHttpError | null = null;
     let repaired = false;
@@ -195,7 +200,10 @@ export class SyncEngine {
         if (from !== null) {
           const resent = log.resendFrom(from);
           log.setState('cursor', '0');
-          this.deps.logger?.warn({ from: new Date(from).toISOString(), resent }, 'sync: replicas diverged; repairing');
+          this.deps.logger?.warn(
+            { from: new Date(from).toISOString(), resent },
+            'sync: replicas diverged; repairing',
+          );
           continue;
         }
       }
@@ -206,12 +214,18 @@ export class SyncEngine {
 
   private classify(err: unknown): SyncErrorInfo {
     const now = this.deps.now();
-    const stop = (code: ErrorCode, message: string, reason: string, details?: Record<string, unknown>): SyncErrorInfo => {
+    const stop = (
+      code: ErrorCode,
+      message: string,
+      reason: string,
+      details?: Record<string, unknown>,
+    ): SyncErrorInfo => {
       this.stopped = true;
       return { code, message, reason, at: now, retryAt: null, ...(details ? { details } : {}) };
     };
     const retry = (code: ErrorCode, message: string, reason: string, minWaitMs = 0): SyncErrorInfo => {
-      const backoff = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** this.attempts) * (0.8 + Math.random() * 0.4);
+      const backoff =
+        Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** this.attempts) * (0.8 + Math.random() * 0.4);
       this.attempts = Math.min(this.attempts + 1, 20);
       const wait = Math.max(backoff, minWaitMs);
       if (minWaitMs > 0) this.blockedUntil = now + minWaitMs;
@@ -220,7 +234,14 @@ export class SyncEngine {
     if (err instanceof SyncHttpError) {
       if (err.status === 413) {
         const { usedBytes, limitBytes, usedMessages, limitMessages } = err.body;
-        return stop('QUOTA_EXCEEDED', err.message, err.code, { usedBytes, limitBytes, usedMessages, limitMessages, used: usedBytes, limit: limitBytes });
+        return stop('QUOTA_EXCEEDED', err.message, err.code, {
+          usedBytes,
+          limitBytes,
+          usedMessages,
+          limitMessages,
+          used: usedBytes,
+          limit: limitBytes,
+        });
       }
       if (err.status === 429) {
         const wait = err.retryAfterMs ?? BACKOFF_BASE_MS;
@@ -233,7 +254,8 @@ export class SyncEngine {
       return stop('UNAVAILABLE', err.message, err.code);
     }
     if (err instanceof ClockDriftError) return stop('UNAVAILABLE', err.message, 'CLOCK_DRIFT');
-    if (err instanceof DecryptError || err instanceof KeyMismatchError) return stop('UNAVAILABLE', err.message, 'DECRYPT');
+    if (err instanceof DecryptError || err instanceof KeyMismatchError)
+      return stop('UNAVAILABLE', err.message, 'DECRYPT');
     if (err instanceof AppError) {
       const reason = typeof err.details?.reason === 'string' ? err.details.reason : null;
       return stop(err.code, err.message, reason ?? err.code, err.details);
@@ -244,4 +266,6 @@ export class SyncEngine {
 }
 
 const rateLimited = (ms: number, what: string): AppError =>
-  new AppError('RATE_LIMITED', `${what}; try again in ${Math.max(1, Math.ceil(ms / 1000))} s.`, { retryAfterMs: ms });
+  new AppError('RATE_LIMITED', `${what}; try again in ${Math.max(1, Math.ceil(ms / 1000))} s.`, {
+    retryAfterMs: ms,
+  });

@@ -86,7 +86,8 @@ export class HybridClock {
     if (r.millis - phys > this.maxDriftMs) throw new ClockDriftError(r.millis - phys, this.maxDriftMs);
     const millis = Math.max(this.last.millis, r.millis, phys);
     let counter: number;
-    if (millis === this.last.millis && millis === r.millis) counter = Math.max(this.last.counter, r.counter) + 1;
+    if (millis === this.last.millis && millis === r.millis)
+      counter = Math.max(this.last.counter, r.counter) + 1;
     else if (millis === this.last.millis) counter = this.last.counter + 1;
     else if (millis === r.millis) counter = r.counter + 1;
     else counter = 0;

@@ -16,7 +16,10 @@ export const wireMessageSchema = z.strictObject({
   /** HLC timestamp; its last 16 hex digits are the originating device. The message identity. */
   ts: z.string().regex(HLC_PATTERN),
   /** Which key sealed `data`; null = not encrypted (base64 of the JSON cell). */
-  keyId: z.string().regex(/^[0-9a-f]{16}$/).nullable(),
+  keyId: z
+    .string()
+    .regex(/^[0-9a-f]{16}$/)
+    .nullable(),
   /** base64 of IV ‖ GCM tag ‖ ciphertext of the JSON cell `{ t, r, c, v }`. Opaque to the server. */
   data: z.string().min(1).max(MAX_MESSAGE_DATA_CHARS).regex(BASE64),
 });
@@ -71,7 +74,11 @@ export const keyInfoSchema = z.strictObject({
   keyId: z.string().regex(/^[0-9a-f]{16}$/),
   salt: z.string().min(16).max(64).regex(BASE64),
   kdf: z.strictObject({
-    N: z.number().int().min(2 ** 10).max(2 ** 20),
+    N: z
+      .number()
+      .int()
+      .min(2 ** 10)
+      .max(2 ** 20),
     r: z.number().int().min(1).max(32),
     p: z.number().int().min(1).max(16),
   }),
@@ -81,9 +88,7 @@ export const keyInfoSchema = z.strictObject({
 export const keyResponseSchema = z.object({ key: keyInfoSchema.nullable() });
 
 /** Error bodies: `{ error: CODE, message, ...figures }`. */
-export const errorBodySchema = z
-  .object({ error: z.string(), message: z.string() })
-  .catchall(z.unknown());
+export const errorBodySchema = z.object({ error: z.string(), message: z.string() }).catchall(z.unknown());
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 /** The cell a message carries, before sealing. */

@@ -53,9 +53,18 @@ export const preferencesTable: SyncedTable = {
   columns: {
     theme: prefColumn(z.enum(THEMES), DEFAULT_PREFERENCES.theme),
     default_timeframe: prefColumn(z.enum(TIMEFRAMES), DEFAULT_PREFERENCES.defaultTimeframe),
-    default_commission_per_trade: prefColumn(z.number().finite().min(0).max(1000), DEFAULT_PREFERENCES.defaultCommissionPerTrade),
-    default_commission_pct: prefColumn(z.number().finite().min(0).max(5), DEFAULT_PREFERENCES.defaultCommissionPct),
-    default_slippage_pct: prefColumn(z.number().finite().min(0).max(5), DEFAULT_PREFERENCES.defaultSlippagePct),
+    default_commission_per_trade: prefColumn(
+      z.number().finite().min(0).max(1000),
+      DEFAULT_PREFERENCES.defaultCommissionPerTrade,
+    ),
+    default_commission_pct: prefColumn(
+      z.number().finite().min(0).max(5),
+      DEFAULT_PREFERENCES.defaultCommissionPct,
+    ),
+    default_slippage_pct: prefColumn(
+      z.number().finite().min(0).max(5),
+      DEFAULT_PREFERENCES.defaultSlippagePct,
+    ),
     number_format: prefColumn(z.enum(NUMBER_FORMATS), DEFAULT_PREFERENCES.numberFormat),
   },
   createdAtColumn: 'created_at',

@@ -119,15 +119,22 @@ export class SyncClient {
       if (this.keyCache?.keyId !== keyId) {
         const stored = await this.secrets.get(SECRET_KEY);
         if (!stored) {
-          throw new AppError('UNAUTHORIZED', 'The sync encryption key is missing from the keychain. Sign in again with your passphrase.', {
-            reason: 'NO_KEY',
-          });
+          throw new AppError(
+            'UNAUTHORIZED',
+            'The sync encryption key is missing from the keychain. Sign in again with your passphrase.',
+            {
+              reason: 'NO_KEY',
+            },
+          );
         }
         this.keyCache = { keyId, key: Buffer.from(stored, 'base64') };
       }
       key = this.keyCache.key;
     }
-    return { transport: this.http(url).transport(accountId, token), codec: createCodec(key, key ? keyId : null) };
+    return {
+      transport: this.http(url).transport(accountId, token),
+      codec: createCodec(key, key ? keyId : null),
+    };
   }
 
   async configure(input: ConfigureInput): Promise<SyncStatus> {
@@ -156,7 +163,11 @@ export class SyncClient {
       } else {
         const made = await createKey(passphrase, this.kdf);
         const stored = await wrap(() => http.putKey(auth.accountId, auth.token, made.info));
-        if (stored?.keyId !== made.info.keyId) throw new AppError('VALIDATION', 'Another device set a passphrase at the same moment. Sign in again.');
+        if (stored?.keyId !== made.info.keyId)
+          throw new AppError(
+            'VALIDATION',
+            'Another device set a passphrase at the same moment. Sign in again.',
+          );
         key = made.key;
         keyId = made.info.keyId;
       }
@@ -203,7 +214,9 @@ export class SyncClient {
       // Best effort: revoke on the server; signing out locally must work offline too.
       await this.http(url)
         .logout(accountId, token)
-        .catch((err: unknown) => this.deps.logger.warn({ code: (err as SyncHttpError).code }, 'sync: could not revoke the token'));
+        .catch((err: unknown) =>
+          this.deps.logger.warn({ code: (err as SyncHttpError).code }, 'sync: could not revoke the token'),
+        );
     }
     if (this.secrets) {
       await this.secrets.delete(SECRET_TOKEN);
@@ -238,7 +251,9 @@ export class SyncClient {
               : 'idle',
       lastSyncAt: last ? Number(last) : null,
       pending: this.log.pendingCount(),
-      error: err ? { code: err.code, message: err.message, reason: err.reason, at: err.at, retryAt: err.retryAt } : null,
+      error: err
+        ? { code: err.code, message: err.message, reason: err.reason, at: err.at, retryAt: err.retryAt }
+        : null,
       quota: quota?.success ? quota.data : null,
       deviceId: this.log.deviceId,
     };
@@ -262,7 +277,8 @@ async function wrap<T>(fn: () => Promise<T>): Promise<T> {
     if (!(err instanceof SyncHttpError)) throw err;
     if (err.status === 401) throw new AppError('UNAUTHORIZED', err.message, { reason: err.code });
     if (err.status === 409) throw new AppError('VALIDATION', err.message, { reason: err.code });
-    if (err.status === 429) throw new AppError('RATE_LIMITED', err.message, { retryAfterMs: err.retryAfterMs ?? 1000 });
+    if (err.status === 429)
+      throw new AppError('RATE_LIMITED', err.message, { retryAfterMs: err.retryAfterMs ?? 1000 });
     if (err.status === 400) throw new AppError('VALIDATION', err.message, { reason: err.code });
     throw new AppError('UNAVAILABLE', err.message, { reason: err.code });
   }

@@ -62,7 +62,11 @@ export class SyncHttpClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
-      throw new SyncHttpError(0, 'NETWORK', `The sync server at ${this.baseUrl} cannot be reached (${(err as Error).message}).`);
+      throw new SyncHttpError(
+        0,
+        'NETWORK',
+        `The sync server at ${this.baseUrl} cannot be reached (${(err as Error).message}).`,
+      );
     }
     const text = await res.text().catch(() => '');
     let json: unknown;
@@ -91,7 +95,11 @@ export class SyncHttpClient {
     if (schema === null) return undefined as z.output<T>;
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
-      throw new SyncHttpError(res.status, 'BAD_RESPONSE', 'The sync server sent an answer this version of Quantdesk does not understand.');
+      throw new SyncHttpError(
+        res.status,
+        'BAD_RESPONSE',
+        'The sync server sent an answer this version of Quantdesk does not understand.',
+      );
     }
     return parsed.data;
   }
@@ -120,7 +128,13 @@ export class SyncHttpClient {
     return {
       exchange: (req) => this.call('POST', `/v1/accounts/${accountId}/sync`, syncResponseSchema, req, token),
       merkle: async () => {
-        const body = await this.call('GET', `/v1/accounts/${accountId}/merkle`, merkleBodySchema, undefined, token);
+        const body = await this.call(
+          'GET',
+          `/v1/accounts/${accountId}/merkle`,
+          merkleBodySchema,
+          undefined,
+          token,
+        );
         return fetchTrie(body);
       },
     };
@@ -131,6 +145,7 @@ const merkleBodySchema = z.object({ merkle: z.unknown() });
 
 function fetchTrie(body: unknown): MerkleTrie {
   const trie = (body as { merkle?: unknown } | null)?.merkle;
-  if (!isTrie(trie)) throw new SyncHttpError(200, 'BAD_RESPONSE', 'The sync server sent a malformed merkle trie.');
+  if (!isTrie(trie))
+    throw new SyncHttpError(200, 'BAD_RESPONSE', 'The sync server sent a malformed merkle trie.');
   return trie;
 }

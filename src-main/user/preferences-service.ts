@@ -33,7 +33,11 @@ export class PreferencesService {
 
   setMode(userId: string, mode: Mode): Mode {
     return this.db.transaction(() => {
-      const res = this.db.update(users).set({ mode, updatedAt: this.now() }).where(eq(users.id, userId)).run();
+      const res = this.db
+        .update(users)
+        .set({ mode, updatedAt: this.now() })
+        .where(eq(users.id, userId))
+        .run();
       if (res.changes === 0) throw notFound('User', userId);
       this.changes?.record('users', userId, { mode });
       return mode;

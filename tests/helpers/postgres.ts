@@ -16,7 +16,13 @@ export interface PgCluster {
   stop(): Promise<void>;
 }
 
-const BIN_DIRS = ['/usr/lib/postgresql/17/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/15/bin', '/usr/local/bin', '/usr/bin'];
+const BIN_DIRS = [
+  '/usr/lib/postgresql/17/bin',
+  '/usr/lib/postgresql/16/bin',
+  '/usr/lib/postgresql/15/bin',
+  '/usr/local/bin',
+  '/usr/bin',
+];
 
 function findBin(name: string): string | null {
   for (const d of BIN_DIRS) if (existsSync(path.join(d, name))) return path.join(d, name);
@@ -28,7 +34,8 @@ function runAsUser(): { name: string; uid: number; gid: number } | null {
   for (const name of ['postgres', 'nobody']) {
     const r = spawnSync('id', ['-u', name], { encoding: 'utf8' });
     const g = spawnSync('id', ['-g', name], { encoding: 'utf8' });
-    if (r.status === 0 && g.status === 0) return { name, uid: Number(r.stdout.trim()), gid: Number(g.stdout.trim()) };
+    if (r.status === 0 && g.status === 0)
+      return { name, uid: Number(r.stdout.trim()), gid: Number(g.stdout.trim()) };
   }
   throw new Error('Running as root and neither a postgres nor a nobody user exists to run PostgreSQL.');
 }
@@ -36,17 +43,32 @@ function runAsUser(): { name: string; uid: number; gid: number } | null {
 export async function startPostgres(): Promise<PgCluster | { skip: string }> {
   const initdb = findBin('initdb');
   const postgres = findBin('postgres');
-  if (!initdb || !postgres) return { skip: 'PostgreSQL binaries (initdb, postgres) not found; install postgresql to run this test' };
+  if (!initdb || !postgres)
+    return { skip: 'PostgreSQL binaries (initdb, postgres) not found; install postgresql to run this test' };
   const as = runAsUser();
   const dir = mkdtempSync(path.join(tmpdir(), 'qd-pg-'));
   if (as) chownSync(dir, as.uid, as.gid);
-  const wrap = (cmd: string, args: string[]): [string, string[]] => (as ? ['runuser', ['-u', as.name, '--', cmd, ...args]] : [cmd, args]);
+  const wrap = (cmd: string, args: string[]): [string, string[]] =>
+    as ? ['runuser', ['-u', as.name, '--', cmd, ...args]] : [cmd, args];
   const data = path.join(dir, 'data');
   const [c1, a1] = wrap(initdb, ['-D', data, '-A', 'trust', '-U', 'qd', '--no-sync', '-E', 'UTF8']);
   const init = spawnSync(c1, a1, { encoding: 'utf8' });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
   const port = await freePort();
-  const [c2, a2] = wrap(postgres, ['-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', dir, '-c', 'fsync=off', '-c', 'max_connections=200']);
+  const [c2, a2] = wrap(postgres, [
+    '-D',
+    data,
+    '-p',
+    String(port),
+    '-h',
+    '127.0.0.1',
+    '-k',
+    dir,
+    '-c',
+    'fsync=off',
+    '-c',
+    'max_connections=200',
+  ]);
   const child: ChildProcess = spawn(c2, a2, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr!.on('data', (d: Buffer) => (log += d.toString()));

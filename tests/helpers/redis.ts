@@ -8,11 +8,16 @@ export interface RedisServer {
 }
 
 export async function startRedis(): Promise<RedisServer | { skip: string }> {
-  if (spawnSync('redis-server', ['--version']).status !== 0) return { skip: 'redis-server not found; install redis to run this test' };
+  if (spawnSync('redis-server', ['--version']).status !== 0)
+    return { skip: 'redis-server not found; install redis to run this test' };
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => {

@@ -44,11 +44,20 @@ export interface SyncCore {
   cleanup(): Promise<void>;
 }
 
-export async function syncCore(opts: Partial<CoreOptions> & { secrets?: InMemorySecretStoreForTests } = {}): Promise<SyncCore> {
+export async function syncCore(
+  opts: Partial<CoreOptions> & { secrets?: InMemorySecretStoreForTests } = {},
+): Promise<SyncCore> {
   const secrets = opts.secrets ?? new InMemorySecretStoreForTests();
   const t = await tempCore({
     ...opts,
-    sync: { secretStore: secrets, intervalMs: 0, tables: [notesTable], kdf: TEST_KDF, rate: { capacity: 10_000, periodMs: 1000 }, ...opts.sync },
+    sync: {
+      secretStore: secrets,
+      intervalMs: 0,
+      tables: [notesTable],
+      kdf: TEST_KDF,
+      rate: { capacity: 10_000, periodMs: 1000 },
+      ...opts.sync,
+    },
   });
   t.core.db.$client.exec(NOTES_DDL);
   return { core: t.core, secrets, dataDir: t.dataDir, cleanup: t.cleanup };
@@ -60,7 +69,11 @@ export const notes = (core: Core): NoteRow[] =>
   core.db.$client.prepare('select id, name, code, deleted_at from test_notes order by id').all() as NoteRow[];
 
 /** Calls a channel and returns its typed data, failing the test with the error otherwise. */
-export async function call<C extends ChannelName>(core: Core, channel: C, input?: ChannelInput<C>): Promise<ChannelOutput<C>> {
+export async function call<C extends ChannelName>(
+  core: Core,
+  channel: C,
+  input?: ChannelInput<C>,
+): Promise<ChannelOutput<C>> {
   const r = await core.invoke(channel, input);
   if (!r.ok) throw new Error(`${channel} failed: ${r.error.code}: ${r.error.message}`);
   return r.data as ChannelOutput<C>;

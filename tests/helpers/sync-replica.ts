@@ -12,7 +12,12 @@ import { createCodec } from '../../src-main/sync/codec.js';
 import { keyIdOf } from '../../src-main/sync/crypto.js';
 import { SyncEngine } from '../../src-main/sync/engine.js';
 import type { MerkleTrie } from '../../src-main/sync/merkle.js';
-import { syncRequestSchema, syncResponseSchema, type SyncRequest, type SyncResponse } from '../../src-main/sync/protocol.js';
+import {
+  syncRequestSchema,
+  syncResponseSchema,
+  type SyncRequest,
+  type SyncResponse,
+} from '../../src-main/sync/protocol.js';
 import { BUILTIN_TABLES, SyncRegistry } from '../../src-main/sync/registry.js';
 import { ClientTokenBucket } from '../../src-main/sync/token-bucket.js';
 import { SyncHttpError, type SyncTransport } from '../../src-main/sync/transport.js';
@@ -31,7 +36,10 @@ export class MemoryServer {
   readonly accountId = randomUUID();
   service!: SyncService;
 
-  static async create(now: () => number, limits: Partial<ConstructorParameters<typeof SyncService>[1]> = {}): Promise<MemoryServer> {
+  static async create(
+    now: () => number,
+    limits: Partial<ConstructorParameters<typeof SyncService>[1]> = {},
+  ): Promise<MemoryServer> {
     const s = new MemoryServer();
     await s.store.init();
     await s.store.createAccount({ id: s.accountId, email: `${s.accountId}@x.test`, passwordHash: 'x' }, 0);
@@ -48,7 +56,9 @@ export class MemoryServer {
     const call = async (req: SyncRequest): Promise<SyncResponse> => {
       try {
         const wireReq = syncRequestSchema.parse(JSON.parse(JSON.stringify(req)));
-        return syncResponseSchema.parse(JSON.parse(JSON.stringify(await this.service.exchange(this.accountId, wireReq))));
+        return syncResponseSchema.parse(
+          JSON.parse(JSON.stringify(await this.service.exchange(this.accountId, wireReq))),
+        );
       } catch (err) {
         if (err instanceof HttpError) throw new SyncHttpError(err.status, err.code, err.message, err.body());
         throw err;
@@ -80,7 +90,13 @@ export class Replica {
     this.db = openDatabase(':memory:', MIGRATIONS);
     this.db.$client.exec(NOTES_DDL);
     const userId = ensureLocalUser(this.db, clock());
-    this.log = new ChangeLog(this.db.$client, new SyncRegistry([...BUILTIN_TABLES, notesTable]), userId, clock, 3_600_000);
+    this.log = new ChangeLog(
+      this.db.$client,
+      new SyncRegistry([...BUILTIN_TABLES, notesTable]),
+      userId,
+      clock,
+      3_600_000,
+    );
     const codec = createCodec(KEY, keyIdOf(KEY));
     const transport = server.transport(() => this.fault);
     this.engine = new SyncEngine({
@@ -100,7 +116,9 @@ export class Replica {
   }
 
   timestamps(): string[] {
-    return (this.db.$client.prepare('select ts from sync_messages order by ts').all() as { ts: string }[]).map((r) => r.ts);
+    return (
+      this.db.$client.prepare('select ts from sync_messages order by ts').all() as { ts: string }[]
+    ).map((r) => r.ts);
   }
 
   close(): void {

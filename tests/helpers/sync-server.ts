@@ -38,7 +38,9 @@ export function testConfig(patch: ConfigPatch = {}): ServerConfig {
   };
 }
 
-export async function startSyncServer(patch: ConfigPatch & { sqliteFile: string } | (ConfigPatch & { databaseUrl: string })): Promise<TestServer> {
+export async function startSyncServer(
+  patch: (ConfigPatch & { sqliteFile: string }) | (ConfigPatch & { databaseUrl: string }),
+): Promise<TestServer> {
   const config = testConfig(patch);
   const store = await createStore(config);
   const limiter = createLimiter(config, () => undefined);

@@ -22,7 +22,9 @@ export const syncMessages = sqliteTable(
   },
   (t) => [
     index('sync_messages_cell_ts').on(t.tbl, t.rowId, t.col, t.ts),
-    index('sync_messages_pending').on(t.ts).where(sql`pending = 1`),
+    index('sync_messages_pending')
+      .on(t.ts)
+      .where(sql`pending = 1`),
   ],
 );
 

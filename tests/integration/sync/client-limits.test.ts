@@ -23,7 +23,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function server(patch: Parameters<typeof startSyncServer>[0] extends infer P ? Partial<P & object> : never) {
+async function server(
+  patch: Parameters<typeof startSyncServer>[0] extends infer P ? Partial<P & object> : never,
+) {
   const s = await startSyncServer({ sqliteFile: path.join(dir, `${randomUUID()}.db`), ...patch });
   servers.push(s);
   return s;
@@ -65,7 +67,8 @@ describe('client under server limits', () => {
     const a = await syncCore();
     cores.push(a);
     await call(a.core, 'sync.configure', { ...creds(s.url), action: 'register' });
-    for (let i = 0; i < 20; i++) a.core.sync.log.write('test_notes', randomUUID(), { name: `n${i}`, code: 'x' });
+    for (let i = 0; i < 20; i++)
+      a.core.sync.log.write('test_notes', randomUUID(), { name: `n${i}`, code: 'x' });
     const r = await a.core.invoke('sync.now');
     expect(r).toMatchObject({ ok: false, error: { code: 'QUOTA_EXCEEDED', details: { limitMessages: 30 } } });
     if (!r.ok) expect(r.error.message).toMatch(/of 30 changes are used/);
@@ -89,6 +92,9 @@ describe('client under server limits', () => {
     const a = await syncCore({ sync: { secretStore: undefined } });
     cores.push(a);
     const r = await a.core.invoke('sync.configure', { ...creds(s.url), action: 'register' });
-    expect(r).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE', details: { reason: 'NO_KEYCHAIN' } } });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'UNAVAILABLE', details: { reason: 'NO_KEYCHAIN' } },
+    });
   });
 });

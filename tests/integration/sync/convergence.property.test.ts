@@ -7,7 +7,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MemoryServer, Replica, type Fault } from '../../helpers/sync-replica.js';
 
-const ROWS = ['00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000003'];
+const ROWS = [
+  '00000000-0000-4000-8000-000000000001',
+  '00000000-0000-4000-8000-000000000002',
+  '00000000-0000-4000-8000-000000000003',
+];
 
 type Op =
   | { kind: 'write'; replica: number; row: number; name?: string; code?: string }
@@ -24,13 +28,21 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     name: fc.option(fc.string({ maxLength: 6 }), { nil: undefined }),
     code: fc.option(fc.string({ maxLength: 6 }), { nil: undefined }),
   }),
-  fc.record({ kind: fc.constant('remove' as const), replica: replicaArb, row: fc.integer({ min: 0, max: 2 }) }),
+  fc.record({
+    kind: fc.constant('remove' as const),
+    replica: replicaArb,
+    row: fc.integer({ min: 0, max: 2 }),
+  }),
   fc.record({
     kind: fc.constant('sync' as const),
     replica: replicaArb,
     fault: fc.constantFrom<Fault>('none', 'none', 'dropRequest', 'dropResponse', 'duplicate'),
   }),
-  fc.record({ kind: fc.constant('tick' as const), replica: replicaArb, ms: fc.integer({ min: 0, max: 5000 }) }),
+  fc.record({
+    kind: fc.constant('tick' as const),
+    replica: replicaArb,
+    ms: fc.integer({ min: 0, max: 5000 }),
+  }),
 );
 
 describe('convergence under reordering, loss and duplication', () => {

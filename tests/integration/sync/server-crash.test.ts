@@ -45,10 +45,16 @@ describe('server killed mid-sync', () => {
 
     const a = await syncCore({ sync: { fetch: crashingFetch } });
     cores.push(a);
-    const creds = { serverUrl: proc.url, email: `${randomUUID()}@example.test`, password: 'correct horse battery', passphrase: 'staple of secrets' };
+    const creds = {
+      serverUrl: proc.url,
+      email: `${randomUUID()}@example.test`,
+      password: 'correct horse battery',
+      passphrase: 'staple of secrets',
+    };
     await call(a.core, 'sync.configure', { ...creds, action: 'register' });
     const code = 'x'.repeat(800);
-    for (let i = 0; i < 2500; i++) a.core.sync.log.write('test_notes', randomUUID(), { name: `n${i}`, code: `${i}${code}` });
+    for (let i = 0; i < 2500; i++)
+      a.core.sync.log.write('test_notes', randomUUID(), { name: `n${i}`, code: `${i}${code}` });
     const total = a.core.sync.log.pendingCount();
     expect(total).toBeGreaterThanOrEqual(5000);
 
@@ -65,11 +71,23 @@ describe('server killed mid-sync', () => {
     expect(a.core.sync.log.pendingCount()).toBe(0);
 
     const db = new Database(sqliteFile, { readonly: true });
-    const rows = db.prepare('select count(*) as n, count(distinct ts) as d, max(seq) as maxSeq from messages').get() as { n: number; d: number; maxSeq: number };
-    const acct = db.prepare('select used_messages, used_bytes, next_seq from accounts').get() as { used_messages: number; used_bytes: number; next_seq: number };
-    const bytes = (db.prepare('select sum(length(ts) + length(data) + coalesce(length(key_id), 0)) as b from messages').get() as { b: number }).b;
+    const rows = db
+      .prepare('select count(*) as n, count(distinct ts) as d, max(seq) as maxSeq from messages')
+      .get() as { n: number; d: number; maxSeq: number };
+    const acct = db.prepare('select used_messages, used_bytes, next_seq from accounts').get() as {
+      used_messages: number;
+      used_bytes: number;
+      next_seq: number;
+    };
+    const bytes = (
+      db
+        .prepare('select sum(length(ts) + length(data) + coalesce(length(key_id), 0)) as b from messages')
+        .get() as { b: number }
+    ).b;
     db.close();
-    const localCount = (a.core.db.$client.prepare('select count(*) as n from sync_messages').get() as { n: number }).n;
+    const localCount = (
+      a.core.db.$client.prepare('select count(*) as n from sync_messages').get() as { n: number }
+    ).n;
     expect(rows.n).toBe(localCount);
     expect(rows.d).toBe(rows.n);
     expect(acct.used_messages).toBe(rows.n);

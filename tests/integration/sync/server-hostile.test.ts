@@ -29,9 +29,17 @@ async function req(method: string, url: string, body?: unknown, token?: string, 
   const headers: Record<string, string> = {};
   if (body !== undefined || raw !== undefined) headers['content-type'] = 'application/json';
   if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(server.url + url, { method, headers, body: raw ?? (body === undefined ? null : JSON.stringify(body)) });
+  const res = await fetch(server.url + url, {
+    method,
+    headers,
+    body: raw ?? (body === undefined ? null : JSON.stringify(body)),
+  });
   const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, headers: res.headers };
+  return {
+    status: res.status,
+    body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+    headers: res.headers,
+  };
 }
 
 async function account(email: string) {
@@ -42,7 +50,11 @@ async function account(email: string) {
 
 const DEVICE = '0123456789abcdef';
 const ts = (i: number, millis = Date.now()) => formatTimestamp({ millis, counter: i, node: DEVICE });
-const msg = (i: number, data = Buffer.from(`cell ${i}`).toString('base64')) => ({ ts: ts(i, 1_790_000_000_000), keyId: null, data });
+const msg = (i: number, data = Buffer.from(`cell ${i}`).toString('base64')) => ({
+  ts: ts(i, 1_790_000_000_000),
+  keyId: null,
+  data,
+});
 const exchange = (messages: unknown[], since = '0') => ({ protocol: 1, deviceId: DEVICE, since, messages });
 
 async function storedCount(accountId: string): Promise<number> {
@@ -60,7 +72,12 @@ describe('hostile requests', () => {
       await req('POST', path, { ...exchange([msg(1)]), extra: true }, a.token),
       await req('POST', path, exchange([msg(1)], '-1'), a.token),
       await req('POST', path, exchange([msg(1, '<not base64>')]), a.token),
-      await req('POST', path, exchange(Array.from({ length: 60 }, (_, i) => msg(i, 'A'.repeat(2000)))), a.token),
+      await req(
+        'POST',
+        path,
+        exchange(Array.from({ length: 60 }, (_, i) => msg(i, 'A'.repeat(2000)))),
+        a.token,
+      ),
       await req('POST', '/v1/register', { email: 'not-an-email', password: 'long enough pw' }),
     ];
     for (const c of cases) {
@@ -78,7 +95,9 @@ describe('hostile requests', () => {
     const b = await account('hostile-c@example.test');
     const body = exchange([msg(1)]);
     expect((await req('POST', `/v1/accounts/${a.accountId}/sync`, body)).status).toBe(401);
-    expect((await req('POST', `/v1/accounts/${a.accountId}/sync`, body, 'qds_forged-token-forged-token')).status).toBe(401);
+    expect(
+      (await req('POST', `/v1/accounts/${a.accountId}/sync`, body, 'qds_forged-token-forged-token')).status,
+    ).toBe(401);
     const foreign = await req('POST', `/v1/accounts/${b.accountId}/sync`, body, a.token);
     expect(foreign).toMatchObject({ status: 403, body: { error: 'FORBIDDEN' } });
     expect((await req('GET', `/v1/accounts/${b.accountId}/key`, undefined, a.token)).status).toBe(403);
@@ -88,7 +107,10 @@ describe('hostile requests', () => {
     expect((await req('POST', `/v1/accounts/${a.accountId}/logout`, undefined, a.token)).status).toBe(204);
     expect((await req('POST', `/v1/accounts/${a.accountId}/sync`, body, a.token)).status).toBe(401);
     expect(await storedCount(a.accountId)).toBe(0);
-    expect((await req('POST', '/v1/login', { email: 'hostile-b@example.test', password: 'wrong password' })).status).toBe(401);
+    expect(
+      (await req('POST', '/v1/login', { email: 'hostile-b@example.test', password: 'wrong password' }))
+        .status,
+    ).toBe(401);
   });
 
   it('a replayed request stores nothing twice; a replay with altered content is refused whole', async () => {
@@ -98,7 +120,12 @@ describe('hostile requests', () => {
     expect(first).toMatchObject({ status: 200, body: { accepted: 2, duplicates: 0 } });
     const replay = await req('POST', path, exchange([msg(1), msg(2)]), a.token);
     expect(replay).toMatchObject({ status: 200, body: { accepted: 0, duplicates: 2 } });
-    const altered = await req('POST', path, exchange([msg(3), msg(1, Buffer.from('forged').toString('base64'))]), a.token);
+    const altered = await req(
+      'POST',
+      path,
+      exchange([msg(3), msg(1, Buffer.from('forged').toString('base64'))]),
+      a.token,
+    );
     expect(altered).toMatchObject({ status: 409, body: { error: 'MESSAGE_CONFLICT' } });
     expect(await storedCount(a.accountId)).toBe(2);
   });
@@ -116,9 +143,20 @@ describe('hostile requests', () => {
     const path = `/v1/accounts/${a.accountId}/sync`;
     const ok = await req('POST', path, exchange(Array.from({ length: 40 }, (_, i) => msg(i))), a.token);
     expect(ok.status).toBe(200);
-    const over = await req('POST', path, exchange(Array.from({ length: 20 }, (_, i) => msg(100 + i))), a.token);
+    const over = await req(
+      'POST',
+      path,
+      exchange(Array.from({ length: 20 }, (_, i) => msg(100 + i))),
+      a.token,
+    );
     expect(over.status).toBe(413);
-    expect(over.body).toMatchObject({ error: 'QUOTA_EXCEEDED', usedMessages: 40, limitMessages: 50, limitBytes: 20_000, neededMessages: 20 });
+    expect(over.body).toMatchObject({
+      error: 'QUOTA_EXCEEDED',
+      usedMessages: 40,
+      limitMessages: 50,
+      limitBytes: 20_000,
+      neededMessages: 20,
+    });
     expect(String(over.body.message)).toMatch(/40 of 50/);
     expect(await storedCount(a.accountId)).toBe(40);
     // A pull-only exchange still works on a full account.

@@ -30,7 +30,12 @@ async function pair(): Promise<[SyncCore, SyncCore]> {
   const a = await syncCore();
   const b = await syncCore();
   cores.push(a, b);
-  const creds = { serverUrl: server.url, email, password: 'correct horse battery', passphrase: 'staple of secrets' };
+  const creds = {
+    serverUrl: server.url,
+    email,
+    password: 'correct horse battery',
+    passphrase: 'staple of secrets',
+  };
   const sa = await call(a.core, 'sync.configure', { ...creds, action: 'register' });
   expect(sa).toMatchObject({ configured: true, encrypted: true, state: 'idle', error: null });
   const sb = await call(b.core, 'sync.configure', creds);
@@ -52,9 +57,14 @@ describe('sync between two cores through one server', () => {
     await call(a.core, 'sync.now');
     await call(b.core, 'sync.now');
 
-    expect(await call(b.core, 'user.getPreferences')).toMatchObject({ theme: 'dark', defaultCommissionPct: 0.3 });
+    expect(await call(b.core, 'user.getPreferences')).toMatchObject({
+      theme: 'dark',
+      defaultCommissionPct: 0.3,
+    });
     expect(await call(b.core, 'user.getMode')).toEqual({ mode: 'expert' });
-    expect(notes(b.core)).toEqual([{ id, name: 'Mean reversion', code: 'export default () => 1;', deleted_at: null }]);
+    expect(notes(b.core)).toEqual([
+      { id, name: 'Mean reversion', code: 'export default () => 1;', deleted_at: null },
+    ]);
     expect(events.length).toBeGreaterThan(0);
     const sa = await call(a.core, 'sync.status');
     expect(sa).toMatchObject({ pending: 0, state: 'idle' });
@@ -111,7 +121,12 @@ describe('sync between two cores through one server', () => {
     const email = `${randomUUID()}@example.test`;
     const dataDir = tempDir();
     const first = await syncCore({ dataDir });
-    const creds = { serverUrl: server.url, email, password: 'correct horse battery', passphrase: 'staple of secrets' };
+    const creds = {
+      serverUrl: server.url,
+      email,
+      password: 'correct horse battery',
+      passphrase: 'staple of secrets',
+    };
     await call(first.core, 'sync.configure', { ...creds, action: 'register' });
     const id = randomUUID();
     const secretCode = `// edge-${randomUUID()}\nexport default function onBar(bar) { return bar.close > 42; }`;
@@ -159,7 +174,10 @@ describe('sync between two cores through one server', () => {
     const creds = { serverUrl: server.url, email, password: 'correct horse battery' };
     await call(a.core, 'sync.configure', { ...creds, action: 'register', passphrase: 'the right one' });
     const r = await b.core.invoke('sync.configure', { ...creds, passphrase: 'the wrong one' });
-    expect(r).toMatchObject({ ok: false, error: { code: 'VALIDATION', details: { reason: 'WRONG_PASSPHRASE' } } });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', details: { reason: 'WRONG_PASSPHRASE' } },
+    });
     expect(b.secrets.names()).toEqual([]);
   });
 });

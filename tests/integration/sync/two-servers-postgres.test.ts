@@ -48,7 +48,11 @@ describe('two server processes, one PostgreSQL, one Redis', () => {
   it('clients on either server converge, and the data in PostgreSQL is ciphertext', async (ctx) => {
     if (skip) return ctx.skip();
     const [s1, s2] = servers as [ServerProcess, ServerProcess];
-    const creds = { email: `${randomUUID()}@example.test`, password: 'correct horse battery', passphrase: 'staple of secrets' };
+    const creds = {
+      email: `${randomUUID()}@example.test`,
+      password: 'correct horse battery',
+      passphrase: 'staple of secrets',
+    };
     const a = await syncCore();
     const b = await syncCore();
     cores.push(a, b);
@@ -67,7 +71,9 @@ describe('two server processes, one PostgreSQL, one Redis', () => {
 
     const client = new pg.Client({ connectionString: pgc!.url });
     await client.connect();
-    const dump = await client.query<{ t: string }>("select string_agg(data, '') || string_agg(ts, '') as t from messages");
+    const dump = await client.query<{ t: string }>(
+      "select string_agg(data, '') || string_agg(ts, '') as t from messages",
+    );
     await client.end();
     expect(dump.rows[0]!.t.length).toBeGreaterThan(0);
     expect(dump.rows[0]!.t).not.toContain(secret);
@@ -87,7 +93,9 @@ describe('two server processes, one PostgreSQL, one Redis', () => {
     let retryAfter: string | null = null;
     for (let i = 0; i < 20; i++) {
       const s = i % 2 === 0 ? s1 : s2;
-      const r = await fetch(`${s.url}/v1/accounts/${accountId}/merkle`, { headers: { authorization: `Bearer ${token}` } });
+      const r = await fetch(`${s.url}/v1/accounts/${accountId}/merkle`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       statuses.push(r.status);
       if (r.status === 429) retryAfter ??= r.headers.get('retry-after');
       await r.arrayBuffer();

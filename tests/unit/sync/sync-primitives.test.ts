@@ -16,7 +16,11 @@ describe('hybrid logical clock', () => {
     wall -= 10_000;
     const d = c.send();
     expect(a < b && b < d).toBe(true);
-    expect(parseTimestamp(d)).toMatchObject({ millis: 1_790_000_000_000, counter: 2, node: '00000000000000aa' });
+    expect(parseTimestamp(d)).toMatchObject({
+      millis: 1_790_000_000_000,
+      counter: 2,
+      node: '00000000000000aa',
+    });
   });
 
   it('orders after a received timestamp and refuses one beyond the drift bound', () => {
