@@ -1,6 +1,7 @@
 import { NUMBER_FORMATS, THEMES, TIMEFRAMES } from '../../../../src-preload/contract/user';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { usePreferences } from '../../stores/preferences-store';
+import { SyncSection } from './SyncSection';
 
 /**
  * Settings: appearance, mode and trading defaults. Feature sections (rate limits, secrets,
@@ -102,6 +103,8 @@ export function SettingsPage() {
           </select>
         </label>
       </fieldset>
+
+      <SyncSection />
     </section>
   );
 }
