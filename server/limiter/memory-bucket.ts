@@ -18,6 +18,10 @@ export class MemoryBucketLimiter implements RateLimiter {
 
   consumeSync(key: string, rule: RateRule): RateDecision {
     const now = this.now();
+    // Per-IP keys are unbounded: past this size, forget buckets idle long enough to be full again.
+    if (this.buckets.size > 50_000) {
+      for (const [k, b] of this.buckets) if (now - b.at > rule.periodMs) this.buckets.delete(k);
+    }
     const perMs = rule.capacity / rule.periodMs;
     const b = this.buckets.get(key) ?? { tokens: rule.capacity, at: now };
     b.tokens = Math.min(rule.capacity, b.tokens + (now - b.at) * perMs);

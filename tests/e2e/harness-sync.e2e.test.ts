@@ -50,7 +50,9 @@ describe.skipIf(!hasChromium)('sync settings and indicator (Debian Chromium)', (
     await page.getByLabel('Email').fill(`${randomUUID()}@example.test`);
     await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
     await page.getByLabel('Create a new account').check();
-    await expect.poll(() => page.getByText('If you lose it, nobody can recover your synced data').count()).toBe(1);
+    await expect
+      .poll(() => page.getByText('If you lose it, nobody can recover your synced data').count())
+      .toBe(1);
     await page.getByLabel('Sync passphrase').fill('staple of secrets');
     await page.getByRole('button', { name: 'Create account and sync' }).click();
     await page.getByRole('button', { name: 'Sync now' }).waitFor();

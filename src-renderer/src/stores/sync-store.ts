@@ -22,7 +22,12 @@ export const useSync = create<SyncState>((set) => {
     set({ busy: true, error: null });
     const r = await run();
     const status = await api.sync.status();
-    set({ busy: false, error: r.ok ? null : r.error, status: status.ok ? status.data : null, checkedAt: Date.now() });
+    set({
+      busy: false,
+      error: r.ok ? null : r.error,
+      status: status.ok ? status.data : null,
+      checkedAt: Date.now(),
+    });
     return r.ok;
   };
   return {
