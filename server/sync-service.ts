@@ -129,7 +129,7 @@ export class SyncService {
         if (chars > PAGE_DATA_CHARS) break;
         cursor = m.seq;
         // The device already has what it wrote itself.
-        if (m.deviceId === req.deviceId) continue;
+        if (m.deviceId === req.deviceId && !req.includeOwn) continue;
         out.push({ ts: m.ts, keyId: m.keyId, data: m.data });
         chars += m.data.length;
       }

@@ -154,6 +154,8 @@ export class SyncEngine {
           deviceId: log.deviceId,
           since: log.getState('cursor') ?? '0',
           messages: pending.map((p) => codec.encode(p.ts, p.cell)),
+          // After a divergence this device may have lost its own messages (restored backup).
+          ...(repaired ? { includeOwn: true } : {}),
         });
       } catch (err) {
         // Full: stop pushing, but keep pulling so this device still gets the others' changes.

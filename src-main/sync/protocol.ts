@@ -33,6 +33,8 @@ export const syncRequestSchema = z.strictObject({
   deviceId: z.string().regex(DEVICE_ID_PATTERN),
   since: cursorSchema,
   messages: z.array(wireMessageSchema).max(MAX_MESSAGES_PER_REQUEST),
+  /** Also return this device's own messages (a repair after the device lost local data). */
+  includeOwn: z.boolean().optional(),
 });
 export type SyncRequest = z.infer<typeof syncRequestSchema>;
 
