@@ -27,7 +27,12 @@ function stats(samples: number[]): { p50Ms: number; p99Ms: number; meanMs: numbe
   const s = [...samples].sort((a, b) => a - b);
   const at = (q: number): number => s[Math.min(s.length - 1, Math.floor(q * s.length))] as number;
   const r = (x: number): number => Math.round(x * 1000) / 1000;
-  return { p50Ms: r(at(0.5)), p99Ms: r(at(0.99)), meanMs: r(s.reduce((a, b) => a + b, 0) / s.length), runs: s.length };
+  return {
+    p50Ms: r(at(0.5)),
+    p99Ms: r(at(0.99)),
+    meanMs: r(s.reduce((a, b) => a + b, 0) / s.length),
+    runs: s.length,
+  };
 }
 
 async function timeInvoke(core: Core, n: number): Promise<number[]> {
@@ -36,7 +41,8 @@ async function timeInvoke(core: Core, n: number): Promise<number[]> {
     const t = performance.now();
     const r = await core.invoke('sandbox.execute', { code: SCRIPT, timeoutMs: 5_000, memoryMb: 64 });
     samples.push(performance.now() - t);
-    if (!r.ok || !(r.data as { success: boolean }).success) throw new Error(`run failed: ${JSON.stringify(r)}`);
+    if (!r.ok || !(r.data as { success: boolean }).success)
+      throw new Error(`run failed: ${JSON.stringify(r)}`);
   }
   return samples;
 }
@@ -65,14 +71,24 @@ async function main(): Promise<void> {
     const warm = await timeInvoke(warmCore, runs);
     await warmCore.close();
 
-    const coldCore = await createCore({ dataDir: path.join(dataDir, 'cold'), sandbox: { host, size: 1, warm: false } });
+    const coldCore = await createCore({
+      dataDir: path.join(dataDir, 'cold'),
+      sandbox: { host, size: 1, warm: false },
+    });
     await timeInvoke(coldCore, 5);
     const cold = await timeInvoke(coldCore, runs);
     await coldCore.close();
 
     // The same warm path without the router and the audit row: what the host round trip costs.
     const pool = new SandboxPool({ host, size: 1 }, silentLogger());
-    const job = { kind: 'script' as const, code: SCRIPT, timeoutMs: 5_000, memoryMb: 64, globalsJson: null, captureLocals: false };
+    const job = {
+      kind: 'script' as const,
+      code: SCRIPT,
+      timeoutMs: 5_000,
+      memoryMb: 64,
+      globalsJson: null,
+      captureLocals: false,
+    };
     const direct: number[] = [];
     for (let i = 0; i < runs + 30; i++) {
       const t = performance.now();

@@ -44,7 +44,15 @@ const insert = seed.db.$client.prepare(
 const t0 = Date.now() - AUDIT_ROWS;
 seed.db.$client.transaction(() => {
   for (let i = 0; i < AUDIT_ROWS; i++) {
-    insert.run(randomUUID(), t0 + i, seed.localUserId, 'user.updatePreferences', randomUUID(), 'ok', '{"theme":"dark"}');
+    insert.run(
+      randomUUID(),
+      t0 + i,
+      seed.localUserId,
+      'user.updatePreferences',
+      randomUUID(),
+      'ok',
+      '{"theme":"dark"}',
+    );
   }
 })();
 seed.db.$client.pragma('wal_checkpoint(TRUNCATE)');

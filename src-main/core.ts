@@ -23,6 +23,8 @@ import { redisPasswordFromSecrets } from './secrets/redis-password.js';
 import type { SecretStore } from './secrets/secret-store.js';
 import { sandboxHandlers } from './sandbox/handlers.js';
 import { SandboxPool, type SandboxPoolOptions } from './sandbox/sandbox-pool.js';
+import { syncHandlers } from './sync/handlers.js';
+import { SyncClient, type SyncOptions } from './sync/sync-client.js';
 import { userHandlers } from './user/handlers.js';
 import { ensureLocalUser } from './user/local-user.js';
 import { PreferencesService } from './user/preferences-service.js';
@@ -57,6 +59,8 @@ export interface CoreOptions {
   freeDiskBytes?: ((dir: string) => Promise<number>) | undefined;
   /** Sandbox host pool: how hosts start, how many, warm or cold (see docs/sandbox.md). */
   sandbox?: SandboxPoolOptions | undefined;
+  /** Sync: the keychain-backed SecretStore, and fetch/clock/tables for tests. */
+  sync?: SyncOptions | undefined;
 }
 
 export interface Core {
@@ -74,6 +78,8 @@ export interface Core {
   readonly secrets: SecretStore;
   /** Import, storage and bars services (tests and benchmarks reach in here). */
   readonly data: DataModule;
+  /** Sync: services record synced changes through `sync.log`; tests and benchmarks drive it. */
+  readonly sync: SyncClient;
 }
 
 const defaultTrustedFrame = (url: string): boolean => url.startsWith('file://');
@@ -89,7 +95,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   const localUserId = ensureLocalUser(db, now());
   const audit = new AuditLog(sqlite, now);
-  const prefs = new PreferencesService(db, now);
   const secrets = options.secretStore ?? new KeyringSecretStore({ service: options.secretsService });
   const rateLimits = await RateLimitService.open({
     db,
@@ -117,6 +122,22 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     dialog: options.dialog,
     freeDiskBytes: options.freeDiskBytes,
   });
+  const sync = new SyncClient(
+    {
+      db,
+      localUserId,
+      logger,
+      now,
+      onRemoteChange: (tables) => {
+        if (tables.has('preferences') || tables.has('users')) {
+          emit('preferences.changed', { ...prefs.get(localUserId), mode: prefs.getMode(localUserId) });
+        }
+      },
+    },
+    // Sync keeps its token and key in the same keychain store as every other secret.
+    { ...options.sync, secretStore: options.sync?.secretStore ?? secrets },
+  );
+  const prefs = new PreferencesService(db, now, sync.log);
 
   const handlers: Handlers = {
     ...userHandlers(prefs),
@@ -125,6 +146,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...data.handlers,
     ...rateLimitHandlers(rateLimits),
     ...sandboxHandlers(sandbox, audit, logger),
+    ...syncHandlers(sync),
   };
 
   const invoke = createRouter({
@@ -149,6 +171,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     db,
     secrets,
     data,
+    sync,
     invoke: (channel, input, ctx) => {
       if (closed) {
         return Promise.resolve({
@@ -169,6 +192,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     async close() {
       if (closed) return;
       closed = true;
+      await sync.close();
       bus.removeAllListeners();
       await rateLimits.close();
       if (!options.secretStore) await secrets.close?.(); // an injected store belongs to its caller

@@ -11,6 +11,7 @@ import { eventSchemas } from './contract/events.js';
 import { rateLimitChannels } from './contract/ratelimit.js';
 import { secretsChannels } from './contract/secrets.js';
 import { sandboxChannels } from './contract/sandbox.js';
+import { syncChannels } from './contract/sync.js';
 import { userChannels } from './contract/user.js';
 import type { Result } from './errors.js';
 
@@ -21,6 +22,7 @@ export const contract = {
   ...dataChannels,
   ...rateLimitChannels,
   ...sandboxChannels,
+  ...syncChannels,
 } satisfies Record<string, ChannelDef>;
 
 export { eventSchemas };

@@ -3,6 +3,8 @@ import type { Preferences } from '../../src-preload/contract/user.js';
 import { notFound } from '../errors.js';
 import type { Db } from '../db/open.js';
 import { preferences, users } from '../db/schema/index.js';
+import type { ChangeRecorder } from '../sync/change-log.js';
+import { PREFERENCE_COLUMNS } from '../sync/preference-columns.js';
 
 export const DEFAULT_PREFERENCES: Preferences = {
   theme: 'system',
@@ -19,6 +21,8 @@ export class PreferencesService {
   constructor(
     private readonly db: Db,
     private readonly now: () => number = Date.now,
+    /** Sync's outbox: changes are recorded in the same transaction as the write. */
+    private readonly changes?: ChangeRecorder,
   ) {}
 
   getMode(userId: string): Mode {
@@ -28,9 +32,16 @@ export class PreferencesService {
   }
 
   setMode(userId: string, mode: Mode): Mode {
-    const res = this.db.update(users).set({ mode, updatedAt: this.now() }).where(eq(users.id, userId)).run();
-    if (res.changes === 0) throw notFound('User', userId);
-    return mode;
+    return this.db.transaction(() => {
+      const res = this.db
+        .update(users)
+        .set({ mode, updatedAt: this.now() })
+        .where(eq(users.id, userId))
+        .run();
+      if (res.changes === 0) throw notFound('User', userId);
+      this.changes?.record('users', userId, { mode });
+      return mode;
+    });
   }
 
   /** A user who never saved preferences gets the defaults (nothing is written until a change). */
@@ -56,6 +67,13 @@ export class PreferencesService {
         .values({ userId, ...next, createdAt: now, updatedAt: now })
         .onConflictDoUpdate({ target: preferences.userId, set: { ...next, updatedAt: now } })
         .run();
+      if (this.changes) {
+        const cells: Record<string, unknown> = {};
+        for (const [field, value] of Object.entries(patch)) {
+          cells[PREFERENCE_COLUMNS[field as keyof Preferences]] = value;
+        }
+        this.changes.record('preferences', userId, cells);
+      }
       return next;
     });
   }

@@ -2,6 +2,7 @@ import { useEffect, type ReactNode } from 'react';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { ErrorMessage, Loading } from './components/ErrorMessage';
 import { Layout } from './components/Layout';
+import { SyncIndicator } from './components/SyncIndicator';
 import { ThemeApplier } from './components/ThemeApplier';
 import { DashboardPage } from './pages/DashboardPage';
 import { DataPage } from './pages/data/DataPage';
@@ -36,7 +37,7 @@ export function App() {
   return (
     <>
       <ThemeApplier />
-      <Layout>
+      <Layout status={<SyncIndicator />}>
         {status === 'loading' || status === 'idle' ? (
           <Loading label="Starting Quantdesk…" />
         ) : status === 'error' && error ? (

@@ -2,3 +2,4 @@
 export * from './core.js';
 export * from './data.js';
 export * from './ratelimit.js';
+export * from './sync.js';

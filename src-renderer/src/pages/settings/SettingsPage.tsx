@@ -3,6 +3,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { usePreferences } from '../../stores/preferences-store';
 import { RateLimitSection } from './RateLimitSection';
 import { SecretsSection } from './SecretsSection';
+import { SyncSection } from './SyncSection';
 
 /**
  * Settings: appearance, mode and trading defaults. Feature sections (rate limits, secrets,
@@ -107,6 +108,7 @@ export function SettingsPage() {
 
       <RateLimitSection />
       <SecretsSection />
+      <SyncSection />
     </section>
   );
 }
