@@ -8,10 +8,16 @@ import path from 'node:path';
 import { contract, type EventName, type EventPayload } from '../src-preload/contract.js';
 import type { Result } from '../src-preload/errors.js';
 import { AuditLog } from './audit/audit-log.js';
+import { BacktestService } from './backtest/backtest-service.js';
+import { CsvBarSource, type BarSource } from './backtest/bar-source.js';
+import { backtestHandlers } from './backtest/handlers.js';
+import { InProcessBacktestRunner, type BacktestRunner } from './backtest/runner.js';
 import { auditHandlers } from './audit/handlers.js';
 import { ensureWritableDir, findMigrationsDir, openDatabase, type Db } from './db/open.js';
 import { createRouter, type CallContext, type Handlers, type RateLimiterPort } from './ipc/router.js';
 import { createLogger, type Logger } from './logger.js';
+import { strategyHandlers } from './strategies/handlers.js';
+import { StrategyService } from './strategies/strategy-service.js';
 import { userHandlers } from './user/handlers.js';
 import { ensureLocalUser } from './user/local-user.js';
 import { PreferencesService } from './user/preferences-service.js';
@@ -29,6 +35,10 @@ export interface CoreOptions {
   /** Validate every handler's output against the contract (tests). */
   checkOutputs?: boolean | undefined;
   now?: (() => number) | undefined;
+  /** Where backtests read bars. Default: CSV files in <dataDir>/datasets (until data import lands). */
+  barSource?: BarSource | undefined;
+  /** Where strategy code runs. Default: in-process (tests/CLI only) until the sandbox runner is wired. */
+  backtestRunner?: BacktestRunner | undefined;
 }
 
 export interface Core {
@@ -59,6 +69,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const audit = new AuditLog(sqlite, now);
   const prefs = new PreferencesService(db, now);
 
+  const strategyService = new StrategyService(db, now);
+  const runner = options.backtestRunner ?? new InProcessBacktestRunner();
+  const barSource = options.barSource ?? new CsvBarSource({}, path.join(dataDir, 'datasets'));
+  const backtests = new BacktestService(db, strategyService, barSource, runner, logger, now);
+
   const bus = new EventEmitter();
   bus.setMaxListeners(100);
   const emit = <E extends EventName>(event: E, payload: EventPayload<E>): void => {
@@ -69,6 +84,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const handlers: Handlers = {
     ...userHandlers(prefs),
     ...auditHandlers(audit),
+    ...strategyHandlers(strategyService, runner),
+    ...backtestHandlers(backtests),
   };
 
   const invoke = createRouter({
@@ -111,6 +128,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     async close() {
       if (closed) return;
       closed = true;
+      await backtests.close();
       bus.removeAllListeners();
       sqlite.close();
       logger.info('core closed');

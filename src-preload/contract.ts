@@ -5,14 +5,18 @@
  */
 import type { z } from 'zod';
 import { auditChannels } from './contract/audit.js';
+import { backtestChannels } from './contract/backtests.js';
 import type { ChannelDef } from './contract/define.js';
 import { eventSchemas } from './contract/events.js';
+import { strategyChannels } from './contract/strategies.js';
 import { userChannels } from './contract/user.js';
 import type { Result } from './errors.js';
 
 export const contract = {
   ...userChannels,
   ...auditChannels,
+  ...strategyChannels,
+  ...backtestChannels,
 } satisfies Record<string, ChannelDef>;
 
 export { eventSchemas };

@@ -1,2 +1,4 @@
 /** All tables, one file per domain. drizzle-kit reads this folder to generate migrations. */
 export * from './core.js';
+export * from './strategies.js';
+export * from './backtests.js';
