@@ -20,12 +20,13 @@ export abstract class Indicator implements ValueSource {
   protected readonly src: ValueSource | null;
 
   constructor(source: Float64Array | ValueSource) {
-    if (source instanceof Float64Array) {
-      this.arr = source;
+    // Not instanceof: columns may come from another realm (a vm context, a worker, the isolate host).
+    if (ArrayBuffer.isView(source)) {
+      this.arr = source as Float64Array;
       this.src = null;
     } else {
       this.arr = null;
-      this.src = source;
+      this.src = source as ValueSource;
     }
   }
 
