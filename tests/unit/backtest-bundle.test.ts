@@ -5,7 +5,6 @@
  * with the sequential one.
  */
 import { createContext, runInContext } from 'node:vm';
-import { serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { engineBundle } from '../../src-main/backtest/engine-bundle.js';
 import { runBacktest, type BacktestResult } from '../../src-main/backtest/engine/index.js';
