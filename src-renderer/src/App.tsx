@@ -3,9 +3,11 @@ import { ErrorBoundary } from './components/ErrorBoundary';
 import { ErrorMessage, Loading } from './components/ErrorMessage';
 import { Layout } from './components/Layout';
 import { ThemeApplier } from './components/ThemeApplier';
+import { BacktestsPage } from './pages/backtests/BacktestsPage';
 import { DashboardPage } from './pages/DashboardPage';
 import { PlaceholderPage } from './pages/PlaceholderPage';
 import { SettingsPage } from './pages/settings/SettingsPage';
+import { StrategiesPage } from './pages/strategies/StrategiesPage';
 import { useNav, type Page } from './stores/nav-store';
 import { usePreferences } from './stores/preferences-store';
 
@@ -13,8 +15,8 @@ import { usePreferences } from './stores/preferences-store';
 const PAGE_VIEWS: Record<Page, () => ReactNode> = {
   dashboard: () => <DashboardPage />,
   data: () => <PlaceholderPage title="Data" text="Import OHLCV files here." />,
-  strategies: () => <PlaceholderPage title="Strategies" text="Write and manage strategies here." />,
-  backtests: () => <PlaceholderPage title="Backtests" text="Run and compare backtests here." />,
+  strategies: () => <StrategiesPage />,
+  backtests: () => <BacktestsPage />,
   journal: () => <PlaceholderPage title="Journal" text="Keep notes on your trades here." />,
   settings: () => <SettingsPage />,
 };
