@@ -164,7 +164,7 @@ rmSync(dataDir, { recursive: true, force: true });
 const paramSets: Record<string, number>[] = [];
 for (let f = 5; f < 15; f++) for (let s = 20; s < 70; s += 5) paramSets.push({ fast: f, slow: s });
 const workers = Math.min(availableParallelism(), 4);
-let t0 = performance.now();
+const t0 = performance.now();
 const rows = await new WorkerSweepExecutor(workers).run({ columns: cols, source: SMA_CROSS, paramSets });
 const sweepMs = performance.now() - t0;
 if (rows.some((r) => 'error' in r)) throw new Error('sweep row failed');
