@@ -19,6 +19,7 @@ import { syntheticBars } from '../src-main/backtest/synthetic-bars.js';
 import { waitForRun } from '../src-main/backtest/wait-for-run.js';
 import { createCore } from '../src-main/core.js';
 import { silentLogger } from '../src-main/logger.js';
+import { grademarkAvailable, runGrademark } from './backtest-grademark.js';
 
 const N = 1_000_000;
 const RUNS = 7;
@@ -169,6 +170,14 @@ const rows = await new WorkerSweepExecutor(workers).run({ columns: cols, source:
 const sweepMs = performance.now() - t0;
 if (rows.some((r) => 'error' in r)) throw new Error('sweep row failed');
 
+// The most used JS backtesting library we could run offline: grademark (see backtest-grademark.ts).
+const gmWhere = grademarkAvailable();
+let library: Record<string, unknown> | null = null;
+if ('dir' in gmWhere) {
+  const g = runGrademark(gmWhere.dir, cols, 10, 30);
+  library = { name: 'grademark@0.3.0 (data-forge)', endToEndMs: Math.round(g.ms), trades: g.trades, finalCapital: round(g.finalCapital, 2) };
+}
+
 const engine = median(engineMs);
 const plain = median(plainMs);
 console.log(
@@ -199,8 +208,13 @@ console.log(
         runsMs: e2eMs.map((x) => round(x)),
       },
       sweep: { paramSets: paramSets.length, workers, totalMs: Math.round(sweepMs), perSetMs: round(sweepMs / paramSets.length) },
-      library: null,
-      libraryNote: 'No npm backtesting library was installed (package.json left untouched); see the report.',
+      library,
+      libraryVsEngine: library ? round((library.endToEndMs as number) / engine, 1) : null,
+      libraryVsEndToEnd: library ? round((library.endToEndMs as number) / median(e2eMs), 1) : null,
+      libraryNote:
+        'grademark is not a dependency: installed outside the repo (bench/backtest-grademark.ts says how). ' +
+        'It fills market entries at the next open like the engine but sizes/accounts differently, so only time and trade count compare.' +
+        ('missing' in gmWhere ? ` Not run: ${gmWhere.missing}.` : ''),
     },
     null,
     2,

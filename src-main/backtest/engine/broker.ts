@@ -46,30 +46,51 @@ const REASON = {
 
 const EPS = 1e-9;
 
-/** Columns that grow as trades happen; turned into Float64Arrays once at the end. */
+/**
+ * A Float64Array that grows by doubling. Plain JS arrays would do, but every run would start them
+ * as small-integer arrays and switch element kinds on the first fractional value, which makes
+ * the booking code polymorphic; a typed buffer keeps it monomorphic and the result a copy away.
+ */
+export class F64Column {
+  private buf = new Float64Array(256);
+  length = 0;
+  push(x: number): void {
+    if (this.length === this.buf.length) {
+      const next = new Float64Array(this.buf.length * 2);
+      next.set(this.buf);
+      this.buf = next;
+    }
+    this.buf[this.length++] = x;
+  }
+  toArray(): Float64Array {
+    return this.buf.slice(0, this.length);
+  }
+}
+
+/** Round-trip trades, one column each; turned into exact-length Float64Arrays at the end. */
 export class TradeLog {
-  side: number[] = [];
-  qty: number[] = [];
-  entryIndex: number[] = [];
-  entryTime: number[] = [];
-  entryPrice: number[] = [];
-  exitIndex: number[] = [];
-  exitTime: number[] = [];
-  exitPrice: number[] = [];
-  pnl: number[] = [];
-  returnPct: number[] = [];
-  commission: number[] = [];
-  exitReason: number[] = [];
+  side = new F64Column();
+  qty = new F64Column();
+  entryIndex = new F64Column();
+  entryTime = new F64Column();
+  entryPrice = new F64Column();
+  exitIndex = new F64Column();
+  exitTime = new F64Column();
+  exitPrice = new F64Column();
+  pnl = new F64Column();
+  returnPct = new F64Column();
+  commission = new F64Column();
+  exitReason = new F64Column();
 }
 
 export class FillLog {
-  index: number[] = [];
-  time: number[] = [];
-  side: number[] = [];
-  qty: number[] = [];
-  price: number[] = [];
-  commission: number[] = [];
-  reason: number[] = [];
+  index = new F64Column();
+  time = new F64Column();
+  side = new F64Column();
+  qty = new F64Column();
+  price = new F64Column();
+  commission = new F64Column();
+  reason = new F64Column();
 }
 
 export class Broker {
@@ -92,6 +113,7 @@ export class Broker {
   private trailExt = NaN;
   private tpFrom = 0;
   private stopWhy: number = REASON.stopLoss;
+  private hasBrackets = false;
   private nextId = 1;
   private readonly slipPct: number;
   private readonly slipAbs: number;
@@ -152,6 +174,14 @@ export class Broker {
     }
     this.pending = [];
     return n;
+  }
+
+  /**
+   * True when bar j can change anything: pending orders, or a position with brackets. A position
+   * without brackets and no orders needs no per-bar work, which is most bars of most strategies.
+   */
+  get busy(): boolean {
+    return this.pending.length > 0 || (this.pos !== 0 && this.hasBrackets);
   }
 
   /** Fills for bar j, in the documented order. Only called for j after the first bar. */
@@ -350,9 +380,11 @@ export class Broker {
     this.trailPct = s.trailingStopPct ?? NaN;
     this.trailExt = s.trailingStop !== null || s.trailingStopPct !== null ? price : NaN;
     this.tpFrom = atOpen ? j : j + 1;
+    this.hasBrackets = true;
   }
 
   private clearBrackets(): void {
+    this.hasBrackets = false;
     this.sl = NaN;
     this.tp = NaN;
     this.trailAbs = NaN;

@@ -61,6 +61,13 @@ export class Sma extends Indicator {
     super(source);
     this.buf = new Float64Array(checkPeriod('SMA', period));
   }
+  // The hot path (a price column as source) in one method: no virtual push call per bar.
+  override update(i: number): void {
+    this.prev = this.value;
+    const x = this.arr !== null ? (this.arr[i] as number) : (this.src as ValueSource).value;
+    if (x !== x) return;
+    this.push(x);
+  }
   protected push(x: number): void {
     const n = this.period;
     if (this.count < n) {

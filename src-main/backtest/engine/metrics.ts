@@ -75,29 +75,29 @@ export function computeMetrics(input: MetricsInput, drawdownOut?: Float64Array):
   const ppy = input.periodsPerYear && input.periodsPerYear > 0 ? input.periodsPerYear : years > 0 ? (n - 1) / years : 0;
   const rfPerBar = ppy > 0 ? (input.riskFreeRate ?? 0) / ppy : 0;
 
-  // One pass: Welford's mean and variance of the returns, and the downside sum.
-  let count = 0;
-  let mean = 0;
-  let m2 = 0;
+  // One pass over the bars: return sum and sum of squares (per-bar returns are small, so the
+  // textbook variance formula loses nothing here), the downside sum, and bars in the market.
+  let sum = 0;
+  let sumSq = 0;
   let down = 0;
+  let inMarket = n > 0 && position[0] !== 0 ? 1 : 0;
   let prev = n > 0 ? (equity[0] as number) : 0;
   for (let i = 1; i < n; i++) {
     const e = equity[i] as number;
     const r = e / prev - 1;
     prev = e;
-    count++;
-    const d = r - mean;
-    mean += d / count;
-    m2 += d * (r - mean);
+    sum += r;
+    sumSq += r * r;
     const ex = r - rfPerBar;
     if (ex < 0) down += ex * ex;
+    if (position[i] !== 0) inMarket++;
   }
-  if (count === 0) mean = NaN;
-  const ss = m2;
+  const count = n > 1 ? n - 1 : 0;
+  const mean = count > 0 ? sum / count : NaN;
+  const ss = Math.max(0, sumSq - sum * mean);
   const sd = count > 1 ? Math.sqrt(ss / (count - 1)) : NaN;
   const downside = count > 0 ? Math.sqrt(down / count) : NaN;
   const sqrtPpy = Math.sqrt(ppy);
-
   const dd = drawdownSeries(equity, drawdownOut ?? new Float64Array(n));
   const totalReturn = finalEquity / initialEquity - 1;
   const cagr = years > 0 && finalEquity > 0 ? Math.pow(finalEquity / initialEquity, 1 / years) - 1 : NaN;
@@ -117,8 +117,6 @@ export function computeMetrics(input: MetricsInput, drawdownOut?: Float64Array):
     }
   }
   const trades = tradePnl.length;
-  let inMarket = 0;
-  for (let i = 0; i < n; i++) if (position[i] !== 0) inMarket++;
 
   return {
     initialEquity,

@@ -7,7 +7,7 @@
  * Per bar j: the broker fills what earlier bars decided (nothing for the first bar), indicators
  * advance, equity is marked at the close, then onBar(ctx) decides — its orders wait for bar j+1.
  */
-import { Broker } from './broker.js';
+import { Broker, type F64Column } from './broker.js';
 import { compileStrategy, errorText, resolveParams, type StrategyModule } from './compile-strategy.js';
 import type { Indicator } from './indicators.js';
 import { computeMetrics } from './metrics.js';
@@ -134,7 +134,7 @@ class BacktestRun implements BacktestStepper {
     let j = this.j;
     try {
       for (; j < stop; j++) {
-        if (j > start) broker.processBar(j);
+        if (j > start && broker.busy) broker.processBar(j);
         for (let k = 0; k < nInd; k++) (inds[k] as Indicator).update(j);
         const pos = broker.pos;
         const eq = broker.cash + pos * (close[j] as number);
@@ -198,9 +198,9 @@ class BacktestRun implements BacktestStepper {
   }
 }
 
-function toColumns<K extends string>(log: Record<K, number[]>, fields: readonly K[]): Record<K, Float64Array> {
+function toColumns<K extends string>(log: Record<K, F64Column>, fields: readonly K[]): Record<K, Float64Array> {
   const out = {} as Record<K, Float64Array>;
-  for (const f of fields) out[f] = Float64Array.from(log[f]);
+  for (const f of fields) out[f] = log[f].toArray();
   return out;
 }
 

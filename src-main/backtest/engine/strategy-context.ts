@@ -67,8 +67,11 @@ class History {
 }
 
 const valueOf = (x: ValueSource | number): number => (typeof x === 'number' ? x : x.value);
-const prevOf = (x: ValueSource | number): number =>
-  typeof x === 'number' ? x : ((x as { prev?: number }).prev ?? NaN);
+const prevOf = (x: ValueSource | number): number => {
+  if (typeof x === 'number') return x;
+  const p = (x as { prev?: number }).prev;
+  return p === undefined ? NaN : p;
+};
 
 export class StrategyContext {
   /** Bar number within the run (0 = first bar). */
@@ -204,11 +207,12 @@ export class StrategyContext {
 
   /** a crossed above b on this bar (a and b: indicators or numbers). */
   crossover(a: ValueSource | number, b: ValueSource | number): boolean {
-    return prevOf(a) <= prevOf(b) && valueOf(a) > valueOf(b);
+    // Current values first: most bars fail this cheaper test and never look at `prev`.
+    return valueOf(a) > valueOf(b) && prevOf(a) <= prevOf(b);
   }
 
   crossunder(a: ValueSource | number, b: ValueSource | number): boolean {
-    return prevOf(a) >= prevOf(b) && valueOf(a) < valueOf(b);
+    return valueOf(a) < valueOf(b) && prevOf(a) >= prevOf(b);
   }
 
   // ---- indicators (create in init) ------------------------------------------------------------
