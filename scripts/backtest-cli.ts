@@ -15,6 +15,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CsvBarSource } from '../src-main/backtest/bar-source.js';
+import { InProcessBacktestRunner } from '../src-main/backtest/runner.js';
+import { WorkerSweepExecutor } from '../src-main/backtest/sweep-executor.js';
 import { waitForRun } from '../src-main/backtest/wait-for-run.js';
 import { createCore } from '../src-main/core.js';
 import { silentLogger } from '../src-main/logger.js';
@@ -97,6 +99,8 @@ const core = await createCore({
   dataDir,
   logger: silentLogger(),
   barSource: new CsvBarSource({ [datasetId]: csvPath }, path.join(dataDir, 'datasets')),
+  // Sweeps use every core through worker threads (the sandbox pool takes this over in the app).
+  backtestRunner: new InProcessBacktestRunner(new WorkerSweepExecutor()),
 });
 
 let exitCode = 0;
