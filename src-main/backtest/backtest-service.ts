@@ -23,7 +23,7 @@ import type { StrategyService } from '../strategies/strategy-service.js';
 import type { BarSource } from './bar-source.js';
 import type { BacktestResult, Metrics, ParamValues } from './engine/types.js';
 import { FILL_FIELDS, TRADE_FIELDS } from './engine/types.js';
-import { bufferToF64, decodeColumns, encodeColumns, f64ToBuffer, thinCurve } from './result-codec.js';
+import { bufferToF64, decodeColumns, decodeTimestamps, encodeColumns, encodeTimestamps, f64ToBuffer, thinCurve } from './result-codec.js';
 import type { BacktestRunner } from './runner.js';
 import { expandGrid, type Grid } from './sweep-grid.js';
 import { drawdownSeries } from './engine/metrics.js';
@@ -188,7 +188,7 @@ export class BacktestService {
         .values({
           runId: id,
           userId,
-          ts: f64ToBuffer(r.ts),
+          ts: encodeTimestamps(r.ts),
           equity: f64ToBuffer(r.equity),
           trades: encodeColumns(r.trades, TRADE_FIELDS),
           fills: encodeColumns(r.fills, FILL_FIELDS),
@@ -279,7 +279,7 @@ export class BacktestService {
 
   equity(userId: string, id: string, maxPoints: number) {
     const res = this.result(userId, id);
-    const ts = bufferToF64(res.ts);
+    const ts = decodeTimestamps(res.ts);
     const equity = bufferToF64(res.equity);
     const dd = new Float64Array(equity.length);
     drawdownSeries(equity, dd);

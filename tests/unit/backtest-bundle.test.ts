@@ -47,3 +47,16 @@ describe('engine bundle', () => {
     expect(bad[1]).toMatchObject({ error: { code: 'VALIDATION' } });
   });
 });
+
+describe('result codecs', () => {
+  it('timestamps round-trip exactly, regular or not, and regular ones shrink', async () => {
+    const { decodeTimestamps, encodeTimestamps } = await import('../../src-main/backtest/result-codec.js');
+    const regular = syntheticBars(100_000, { seed: 1 }).ts;
+    const enc = encodeTimestamps(regular);
+    expect(enc.byteLength).toBeLessThan(regular.byteLength / 50);
+    expect(Array.from(decodeTimestamps(enc))).toEqual(Array.from(regular));
+    const odd = Float64Array.from([1.5, 2.25, 1e15 + 3, 1e15 + 7]);
+    expect(Array.from(decodeTimestamps(encodeTimestamps(odd)))).toEqual(Array.from(odd));
+    expect(decodeTimestamps(encodeTimestamps(new Float64Array(0))).length).toBe(0);
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * Backtest runs (single runs and sweeps) and their results. The bulky parts are stored compactly:
- * timestamps and equity as Float64Array BLOBs, trades and fills as one Float64Array BLOB each in
- * column-major order (see src-main/backtest/result-codec.ts), never a row per bar.
+ * equity as a Float64Array BLOB, timestamps as deflated deltas, trades and fills as one
+ * Float64Array BLOB each in column-major order (src-main/backtest/result-codec.ts), never a row
+ * per bar.
  */
 import { blob, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { users } from './core.js';
