@@ -201,43 +201,42 @@ export class Broker {
       }
     }
 
-    // 1b. Pending orders at the open.
-    let rest: { rec: OrderRecord; spec: OrderSpec }[] | null = null;
-    if (this.pending.length > 0) {
-      const batch = this.pending;
-      this.pending = [];
-      rest = [];
-      for (const p of batch) {
-        const s = p.spec;
-        if (s.type === 'market') {
-          this.fill(p.rec, s, o, j, true, true);
-        } else if (s.type === 'limit' ? s.side * (o - (s.price as number)) <= 0 : s.side * (o - (s.price as number)) >= 0) {
-          this.fill(p.rec, s, o, j, s.type === 'stop', true);
-        } else {
-          rest.push(p);
-        }
+    // 1b. Pending orders at the open. Compacted in place (no per-bar arrays): fills never add
+    // orders, since only onBar places them and it runs after this.
+    const pending = this.pending;
+    let w = 0;
+    for (let k = 0; k < pending.length; k++) {
+      const p = pending[k] as { rec: OrderRecord; spec: OrderSpec };
+      const s = p.spec;
+      if (s.type === 'market') {
+        this.fill(p.rec, s, o, j, true, true);
+      } else if (s.type === 'limit' ? s.side * (o - (s.price as number)) <= 0 : s.side * (o - (s.price as number)) >= 0) {
+        this.fill(p.rec, s, o, j, s.type === 'stop', true);
+      } else {
+        pending[w++] = p;
       }
     }
+    pending.length = w;
 
     // 2a. Protective stop inside the bar.
     this.checkStop(j, l, h);
 
     // 2b. Pending limit and stop orders touched inside the bar.
-    if (rest !== null && rest.length > 0) {
-      const still: { rec: OrderRecord; spec: OrderSpec }[] = [];
-      for (const p of rest) {
+    if (w > 0) {
+      let keep = 0;
+      for (let k = 0; k < pending.length; k++) {
+        const p = pending[k] as { rec: OrderRecord; spec: OrderSpec };
         const s = p.spec;
         const px = s.price as number;
         const touched = s.type === 'limit' ? (s.side > 0 ? l <= px : h >= px) : s.side > 0 ? h >= px : l <= px;
         if (!touched) {
-          still.push(p);
+          pending[keep++] = p;
           continue;
         }
         this.fill(p.rec, s, px, j, s.type === 'stop', false);
         this.checkStop(j, l, h);
       }
-      // Orders placed during this bar cannot exist yet (onBar runs after), so `still` is all.
-      this.pending = still.concat(this.pending);
+      pending.length = keep;
     }
 
     // 2c. Take-profit (not on the bar an intrabar entry filled).
