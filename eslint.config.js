@@ -71,6 +71,23 @@ export default tseslint.config(
     },
   },
   {
+    // The backtest engine is bundled into the sandbox isolate: engine files import each other only.
+    files: ['src-main/backtest/engine/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\./[\\w.-]+$)',
+              message: 'The backtest engine runs inside the isolate: import only sibling engine files (./x.js).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['tests/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },

@@ -8,6 +8,10 @@ import path from 'node:path';
 import { contract, type EventName, type EventPayload } from '../src-preload/contract.js';
 import type { Result } from '../src-preload/errors.js';
 import { AuditLog } from './audit/audit-log.js';
+import { BacktestService } from './backtest/backtest-service.js';
+import { CsvBarSource, type BarSource } from './backtest/bar-source.js';
+import { backtestHandlers } from './backtest/handlers.js';
+import { InProcessBacktestRunner, type BacktestRunner } from './backtest/runner.js';
 import { auditHandlers } from './audit/handlers.js';
 import { createDataModule, type DataModule } from './data/module.js';
 import type { FileDialog } from './data/handlers.js';
@@ -25,6 +29,8 @@ import { sandboxHandlers } from './sandbox/handlers.js';
 import { SandboxPool, type SandboxPoolOptions } from './sandbox/sandbox-pool.js';
 import { syncHandlers } from './sync/handlers.js';
 import { SyncClient, type SyncOptions } from './sync/sync-client.js';
+import { strategyHandlers } from './strategies/handlers.js';
+import { StrategyService } from './strategies/strategy-service.js';
 import { userHandlers } from './user/handlers.js';
 import { ensureLocalUser } from './user/local-user.js';
 import { PreferencesService } from './user/preferences-service.js';
@@ -61,6 +67,10 @@ export interface CoreOptions {
   sandbox?: SandboxPoolOptions | undefined;
   /** Sync: the keychain-backed SecretStore, and fetch/clock/tables for tests. */
   sync?: SyncOptions | undefined;
+  /** Where backtests read bars. Default: CSV files in <dataDir>/datasets (until data import lands). */
+  barSource?: BarSource | undefined;
+  /** Where strategy code runs. Default: in-process (tests/CLI only) until the sandbox runner is wired. */
+  backtestRunner?: BacktestRunner | undefined;
 }
 
 export interface Core {
@@ -106,6 +116,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   const sandbox = new SandboxPool(options.sandbox ?? {}, logger);
 
+  const strategyService = new StrategyService(db, now);
+  const runner = options.backtestRunner ?? new InProcessBacktestRunner();
+  const barSource = options.barSource ?? new CsvBarSource({}, path.join(dataDir, 'datasets'));
+  const backtests = new BacktestService(db, strategyService, barSource, runner, logger, now);
+
   const bus = new EventEmitter();
   bus.setMaxListeners(100);
   const emit = <E extends EventName>(event: E, payload: EventPayload<E>): void => {
@@ -147,6 +162,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...rateLimitHandlers(rateLimits),
     ...sandboxHandlers(sandbox, audit, logger),
     ...syncHandlers(sync),
+    ...strategyHandlers(strategyService, runner),
+    ...backtestHandlers(backtests),
   };
 
   const invoke = createRouter({
@@ -193,6 +210,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       if (closed) return;
       closed = true;
       await sync.close();
+      await backtests.close();
       bus.removeAllListeners();
       await rateLimits.close();
       if (!options.secretStore) await secrets.close?.(); // an injected store belongs to its caller

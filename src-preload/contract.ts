@@ -12,6 +12,8 @@ import { rateLimitChannels } from './contract/ratelimit.js';
 import { secretsChannels } from './contract/secrets.js';
 import { sandboxChannels } from './contract/sandbox.js';
 import { syncChannels } from './contract/sync.js';
+import { backtestChannels } from './contract/backtests.js';
+import { strategyChannels } from './contract/strategies.js';
 import { userChannels } from './contract/user.js';
 import type { Result } from './errors.js';
 
@@ -23,6 +25,8 @@ export const contract = {
   ...rateLimitChannels,
   ...sandboxChannels,
   ...syncChannels,
+  ...strategyChannels,
+  ...backtestChannels,
 } satisfies Record<string, ChannelDef>;
 
 export { eventSchemas };

@@ -15,7 +15,12 @@ export const SANDBOX_LIMITS = {
   stackLines: 20,
 } as const;
 
-export const SANDBOX_ERROR_CODES = ['SANDBOX_SYNTAX', 'SANDBOX_TIMEOUT', 'SANDBOX_MEMORY', 'SANDBOX_RUNTIME'] as const;
+export const SANDBOX_ERROR_CODES = [
+  'SANDBOX_SYNTAX',
+  'SANDBOX_TIMEOUT',
+  'SANDBOX_MEMORY',
+  'SANDBOX_RUNTIME',
+] as const;
 export type SandboxErrorCode = (typeof SANDBOX_ERROR_CODES)[number];
 
 const identifier = z
@@ -44,7 +49,10 @@ export const sandboxExecuteInput = z.strictObject({
   /** Values defined on the script's global object before it runs. JSON only: no host object gets in. */
   globals: z
     .record(identifier, z.json())
-    .refine((g) => JSON.stringify(g).length <= SANDBOX_LIMITS.globalsJsonChars.max, 'are too large (1 MB of JSON at most)')
+    .refine(
+      (g) => JSON.stringify(g).length <= SANDBOX_LIMITS.globalsJsonChars.max,
+      'are too large (1 MB of JSON at most)',
+    )
     .optional(),
   /** Return the script's top-level variables (the JSON-safe ones) as `locals`. */
   captureLocals: z.boolean().default(false),

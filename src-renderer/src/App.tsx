@@ -4,11 +4,13 @@ import { ErrorMessage, Loading } from './components/ErrorMessage';
 import { Layout } from './components/Layout';
 import { SyncIndicator } from './components/SyncIndicator';
 import { ThemeApplier } from './components/ThemeApplier';
+import { BacktestsPage } from './pages/backtests/BacktestsPage';
 import { DashboardPage } from './pages/DashboardPage';
 import { DataPage } from './pages/data/DataPage';
 import { PlaceholderPage } from './pages/PlaceholderPage';
 import { SettingsPage } from './pages/settings/SettingsPage';
 import { StrategyConsole } from './pages/strategies/StrategyConsole';
+import { StrategiesPage } from './pages/strategies/StrategiesPage';
 import { useNav, type Page } from './stores/nav-store';
 import { usePreferences } from './stores/preferences-store';
 
@@ -17,12 +19,13 @@ const PAGE_VIEWS: Record<Page, () => ReactNode> = {
   dashboard: () => <DashboardPage />,
   data: () => <DataPage />,
   strategies: () => (
-    <section className="page">
-      <h1>Strategies</h1>
+    <>
+      <StrategiesPage />
+      <h2>Scratch console</h2>
       <StrategyConsole />
-    </section>
+    </>
   ),
-  backtests: () => <PlaceholderPage title="Backtests" text="Run and compare backtests here." />,
+  backtests: () => <BacktestsPage />,
   journal: () => <PlaceholderPage title="Journal" text="Keep notes on your trades here." />,
   settings: () => <SettingsPage />,
 };

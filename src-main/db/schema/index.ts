@@ -3,3 +3,5 @@ export * from './core.js';
 export * from './data.js';
 export * from './ratelimit.js';
 export * from './sync.js';
+export * from './strategies.js';
+export * from './backtests.js';

@@ -1,0 +1,254 @@
+/**
+ * bench/backtest: SMA(10/30) crossover over 1,000,000 synthetic one-minute bars.
+ *   - engine: the backtest engine in-process (the sandbox runner is not wired yet), bars/s;
+ *   - plainLoop: the same strategy as a plain loop over typed arrays (the practical limit);
+ *   - endToEnd: bars read from SQLite (column BLOB chunks, a stand-in for the data-import store)
+ *     → backtests.run through the core → result persisted, as the app does it;
+ *   - sweep: 100 parameter sets over the same bars, worker_threads running the engine bundle.
+ * Prints one JSON object. Run: node --import tsx bench/backtest.ts
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
+import type { BarSource } from '../src-main/backtest/bar-source.js';
+import { runBacktest, type BarColumns } from '../src-main/backtest/engine/index.js';
+import { WorkerSweepExecutor } from '../src-main/backtest/sweep-executor.js';
+import { syntheticBars } from '../src-main/backtest/synthetic-bars.js';
+import { waitForRun } from '../src-main/backtest/wait-for-run.js';
+import { createCore } from '../src-main/core.js';
+import { silentLogger } from '../src-main/logger.js';
+import { grademarkAvailable, runGrademark } from './backtest-grademark.js';
+
+const N = 1_000_000;
+const RUNS = 7;
+const SMA_CROSS = `
+const params = { fast: { default: 10, min: 1, max: 500 }, slow: { default: 30, min: 2, max: 1000 } };
+let fast, slow;
+function init(ctx) { fast = ctx.sma(ctx.params.fast); slow = ctx.sma(ctx.params.slow); }
+function onBar(ctx) {
+  if (ctx.crossover(fast, slow) && ctx.position <= 0) ctx.buy();
+  else if (ctx.crossunder(fast, slow) && ctx.position > 0) ctx.exit();
+}`;
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const round = (x: number, d = 1): number => Number(x.toFixed(d));
+
+/** The same strategy written plainly: running-sum SMAs, all-in at the next open, out at the next open. */
+function plainLoop(c: BarColumns, fastN: number, slowN: number): { finalEquity: number; trades: number } {
+  const close = c.close;
+  const open = c.open;
+  const n = close.length;
+  let sf = 0;
+  let ss = 0;
+  let pf = NaN;
+  let ps = NaN;
+  let cash = 100_000;
+  let pos = 0;
+  let pending = 0;
+  let trades = 0;
+  for (let i = 0; i < n; i++) {
+    if (pending !== 0) {
+      const o = open[i]!;
+      if (pending > 0) {
+        const q = Math.floor(cash / o);
+        pos += q;
+        cash -= q * o;
+      } else {
+        cash += pos * o;
+        pos = 0;
+        trades++;
+      }
+      pending = 0;
+    }
+    const x = close[i]!;
+    if (i >= fastN) sf -= close[i - fastN]!;
+    sf += x;
+    if (i >= slowN) ss -= close[i - slowN]!;
+    ss += x;
+    const f = i + 1 >= fastN ? sf / fastN : NaN;
+    const s = i + 1 >= slowN ? ss / slowN : NaN;
+    if (pf <= ps && f > s && pos <= 0) pending = 1;
+    else if (pf >= ps && f < s && pos > 0) pending = -1;
+    pf = f;
+    ps = s;
+  }
+  if (pos > 0) {
+    cash += pos * close[n - 1]!;
+    trades++;
+  }
+  return { finalEquity: cash, trades };
+}
+
+/** Bars stored as column BLOB chunks in SQLite, read back as Float64Arrays (data-import stand-in). */
+class SqliteChunkBarSource implements BarSource {
+  private static readonly CHUNK = 65_536;
+  constructor(private readonly db: Database.Database) {
+    db.exec(
+      'create table if not exists bar_chunks (dataset text, seq integer, ts blob, open blob, high blob, low blob, close blob, volume blob, primary key (dataset, seq))',
+    );
+  }
+  store(id: string, c: BarColumns): void {
+    const ins = this.db.prepare('insert into bar_chunks values (?, ?, ?, ?, ?, ?, ?, ?)');
+    const blob = (a: Float64Array, s: number, e: number): Buffer =>
+      Buffer.from(a.buffer, a.byteOffset + s * 8, (e - s) * 8);
+    this.db.transaction(() => {
+      for (let s = 0, k = 0; s < c.ts.length; s += SqliteChunkBarSource.CHUNK, k++) {
+        const e = Math.min(c.ts.length, s + SqliteChunkBarSource.CHUNK);
+        ins.run(
+          id,
+          k,
+          blob(c.ts, s, e),
+          blob(c.open, s, e),
+          blob(c.high, s, e),
+          blob(c.low, s, e),
+          blob(c.close, s, e),
+          blob(c.volume, s, e),
+        );
+      }
+    })();
+  }
+  async list() {
+    return [];
+  }
+  async load(id: string): Promise<BarColumns> {
+    const rows = this.db.prepare('select * from bar_chunks where dataset = ? order by seq').all(id) as Record<
+      string,
+      Buffer
+    >[];
+    const n = rows.reduce((s, r) => s + r.ts!.byteLength / 8, 0);
+    const out = {
+      ts: new Float64Array(n),
+      open: new Float64Array(n),
+      high: new Float64Array(n),
+      low: new Float64Array(n),
+      close: new Float64Array(n),
+      volume: new Float64Array(n),
+    };
+    let at = 0;
+    for (const r of rows) {
+      for (const k of ['ts', 'open', 'high', 'low', 'close', 'volume'] as const) {
+        new Uint8Array(out[k].buffer, at * 8, r[k]!.byteLength).set(r[k]!);
+      }
+      at += r.ts!.byteLength / 8;
+    }
+    return out;
+  }
+}
+
+const cols = syntheticBars(N, { seed: 2024 });
+
+// Warm both paths so the JIT has optimised them before timing.
+for (let k = 0; k < 2; k++) {
+  runBacktest({ columns: cols, strategySource: SMA_CROSS });
+  plainLoop(cols, 10, 30);
+}
+const engineMs: number[] = [];
+const plainMs: number[] = [];
+let engineResult = runBacktest({ columns: cols, strategySource: SMA_CROSS });
+let plainResult = plainLoop(cols, 10, 30);
+for (let k = 0; k < RUNS; k++) {
+  let t0 = performance.now();
+  engineResult = runBacktest({ columns: cols, strategySource: SMA_CROSS });
+  engineMs.push(performance.now() - t0);
+  t0 = performance.now();
+  plainResult = plainLoop(cols, 10, 30);
+  plainMs.push(performance.now() - t0);
+}
+
+// End to end through the core: SQLite chunks → engine → persisted run.
+const dataDir = mkdtempSync(path.join(tmpdir(), 'qd-bench-bt-'));
+const barsDb = new Database(path.join(dataDir, 'bars.db'));
+const barSource = new SqliteChunkBarSource(barsDb);
+barSource.store('bench', cols);
+const core = await createCore({ dataDir, logger: silentLogger(), barSource });
+const created = await core.invoke('strategies.create', { name: 'SMA', source: SMA_CROSS });
+if (!created.ok) throw new Error(created.error.message);
+const versionId = (created.data as { versionId: string }).versionId;
+const e2eMs: number[] = [];
+const loadMs: number[] = [];
+for (let k = 0; k < 5; k++) {
+  let t0 = performance.now();
+  await barSource.load('bench');
+  loadMs.push(performance.now() - t0);
+  t0 = performance.now();
+  const r = await core.invoke('backtests.run', { strategyVersionId: versionId, datasetId: 'bench' });
+  if (!r.ok) throw new Error(r.error.message);
+  const run = await waitForRun(core, (r.data as { runId: string }).runId);
+  e2eMs.push(performance.now() - t0);
+  if (run.status !== 'done') throw new Error(`run ${run.status}: ${run.errorMessage}`);
+}
+await core.close();
+barsDb.close();
+rmSync(dataDir, { recursive: true, force: true });
+
+// Sweep: 100 parameter sets (fast 5..14 × slow 20..65 step 5) over the same 1 M bars.
+const paramSets: Record<string, number>[] = [];
+for (let f = 5; f < 15; f++) for (let s = 20; s < 70; s += 5) paramSets.push({ fast: f, slow: s });
+const workers = Math.min(availableParallelism(), 4);
+const t0 = performance.now();
+const rows = await new WorkerSweepExecutor(workers).run({ columns: cols, source: SMA_CROSS, paramSets });
+const sweepMs = performance.now() - t0;
+if (rows.some((r) => 'error' in r)) throw new Error('sweep row failed');
+
+// The most used JS backtesting library we could run offline: grademark (see backtest-grademark.ts).
+const gmWhere = grademarkAvailable();
+let library: Record<string, unknown> | null = null;
+if ('dir' in gmWhere) {
+  const g = runGrademark(gmWhere.dir, cols, 10, 30);
+  library = {
+    name: 'grademark@0.3.0 (data-forge)',
+    endToEndMs: Math.round(g.ms),
+    trades: g.trades,
+    finalCapital: round(g.finalCapital, 2),
+  };
+}
+
+const engine = median(engineMs);
+const plain = median(plainMs);
+console.log(
+  JSON.stringify(
+    {
+      bench: 'backtest',
+      bars: N,
+      strategy: 'SMA(10/30) crossover, all-in long, market orders at the next open',
+      machine: { cpus: availableParallelism(), node: process.version },
+      engineInProcess: {
+        medianMs: round(engine),
+        barsPerSecond: Math.round(N / (engine / 1000)),
+        trades: engineResult.metrics.trades,
+        finalEquity: round(engineResult.metrics.finalEquity, 2),
+        runsMs: engineMs.map((x) => round(x)),
+      },
+      plainLoop: {
+        medianMs: round(plain),
+        barsPerSecond: Math.round(N / (plain / 1000)),
+        trades: plainResult.trades,
+        finalEquity: round(plainResult.finalEquity, 2),
+      },
+      engineVsPlainLoop: round(engine / plain, 2),
+      endToEnd: {
+        what: 'SQLite column chunks → backtests.run (in-process runner) → run, equity and trades persisted',
+        medianMs: round(median(e2eMs)),
+        sqliteLoadMedianMs: round(median(loadMs)),
+        runsMs: e2eMs.map((x) => round(x)),
+      },
+      sweep: {
+        paramSets: paramSets.length,
+        workers,
+        totalMs: Math.round(sweepMs),
+        perSetMs: round(sweepMs / paramSets.length),
+      },
+      library,
+      libraryVsEngine: library ? round((library.endToEndMs as number) / engine, 1) : null,
+      libraryVsEndToEnd: library ? round((library.endToEndMs as number) / median(e2eMs), 1) : null,
+      libraryNote:
+        'grademark is not a dependency: installed outside the repo (bench/backtest-grademark.ts says how). ' +
+        'It fills market entries at the next open like the engine but sizes/accounts differently, so only time and trade count compare.' +
+        ('missing' in gmWhere ? ` Not run: ${gmWhere.missing}.` : ''),
+    },
+    null,
+    2,
+  ),
+);

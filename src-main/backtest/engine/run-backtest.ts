@@ -1,0 +1,227 @@
+/**
+ * The bar loop. `prepareBacktest` compiles the strategy, resolves its parameters, runs init and
+ * returns a stepper; `step(n)` advances up to n bars, so a host can interleave progress reports
+ * and cancellation checks between chunks without any per-bar message. `runBacktest` is the
+ * one-call form (also what the isolate entry uses).
+ *
+ * Per bar j: the broker fills what earlier bars decided (nothing for the first bar), indicators
+ * advance, equity is marked at the close, then onBar(ctx) decides — its orders wait for bar j+1.
+ */
+import { Broker, type F64Column } from './broker.js';
+import { compileStrategy, errorText, resolveParams, type StrategyModule } from './compile-strategy.js';
+import type { Indicator } from './indicators.js';
+import { computeMetrics } from './metrics.js';
+import { StrategyContext } from './strategy-context.js';
+import type { BacktestResult, BarColumns, Costs, ParamValues, TradeColumns } from './types.js';
+import { DEFAULT_COSTS, FILL_FIELDS, StrategyError, TRADE_FIELDS } from './types.js';
+import type { FillColumns } from './types.js';
+
+export interface BacktestInput {
+  columns: BarColumns;
+  /** Strategy source text, or an already compiled module (sweeps compile once). */
+  strategySource?: string;
+  strategy?: StrategyModule;
+  params?: ParamValues;
+  costs?: Partial<Costs>;
+  /** Inclusive ms-epoch bounds on the bars' timestamps. */
+  range?: { from?: number | null; to?: number | null };
+  /** Called about every `progressEvery` bars; return false to cancel. */
+  onProgress?: (done: number, total: number) => boolean | void;
+  progressEvery?: number;
+}
+
+export interface BacktestStepper {
+  readonly total: number;
+  readonly done: number;
+  /** Advances up to `maxBars` bars; true once every bar has been processed. */
+  step(maxBars: number): boolean;
+  /** Closes out and computes the result (call after step returned true, or to stop early). */
+  finish(cancelled?: boolean): BacktestResult;
+}
+
+/** First index with ts ≥ x (or > x when `after`), by binary search over ascending timestamps. */
+function bound(ts: Float64Array, x: number, after: boolean): number {
+  let lo = 0;
+  let hi = ts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const t = ts[mid] as number;
+    if (t < x || (after && t === x)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function resolveCosts(costs: Partial<Costs> | undefined): Costs {
+  const out: Costs = { ...DEFAULT_COSTS };
+  for (const [k, v] of Object.entries(costs ?? {})) {
+    if (v !== undefined && k in DEFAULT_COSTS) (out as unknown as Record<string, unknown>)[k] = v;
+  }
+  if (!(out.initialCash > 0)) throw new StrategyError('invalid', 'initialCash must be positive.');
+  if (!(out.leverage > 0)) throw new StrategyError('invalid', 'leverage must be positive.');
+  return out;
+}
+
+function checkColumns(c: BarColumns): number {
+  const n = c.ts.length;
+  for (const k of ['open', 'high', 'low', 'close', 'volume'] as const) {
+    if (c[k].length !== n)
+      throw new StrategyError('invalid', `Bar column ${k} has ${c[k].length} values, ts has ${n}.`);
+  }
+  return n;
+}
+
+export function prepareBacktest(input: BacktestInput): BacktestStepper {
+  const cols = input.columns;
+  const n = checkColumns(cols);
+  const costs = resolveCosts(input.costs);
+  const mod = input.strategy ?? compileStrategy(input.strategySource ?? '');
+  const params = Object.freeze(resolveParams(mod.params, input.params));
+  const from = input.range?.from;
+  const to = input.range?.to;
+  const start = from === undefined || from === null ? 0 : bound(cols.ts, from, false);
+  const end = to === undefined || to === null ? n : Math.max(start, bound(cols.ts, to, true));
+
+  const broker = new Broker(cols, costs);
+  const ctx = new StrategyContext(params, cols, broker, start, costs.seed);
+
+  try {
+    if (mod.init) mod.init.call(null, ctx);
+  } catch (err) {
+    throw err instanceof StrategyError
+      ? err
+      : new StrategyError('runtime', `In init: ${errorText(err)}`, null);
+  }
+  ctx.initializing = false;
+
+  return new BacktestRun(cols, costs, mod, params, broker, ctx, start, end);
+}
+
+/**
+ * One run's state. A class rather than closures so V8 optimises `step` once and reuses the code
+ * for every run (sweeps run hundreds), and the hot loop works on locals.
+ */
+class BacktestRun implements BacktestStepper {
+  readonly total: number;
+  private j: number;
+  private readonly equity: Float64Array;
+  private readonly position: Float64Array;
+
+  constructor(
+    private readonly cols: BarColumns,
+    private readonly costs: Costs,
+    private readonly mod: StrategyModule,
+    private readonly params: Readonly<ParamValues>,
+    private readonly broker: Broker,
+    private readonly ctx: StrategyContext,
+    private readonly start: number,
+    private readonly end: number,
+  ) {
+    this.total = end - start;
+    this.j = start;
+    this.equity = new Float64Array(this.total);
+    this.position = new Float64Array(this.total);
+  }
+
+  get done(): number {
+    return this.j - this.start;
+  }
+
+  step(maxBars: number): boolean {
+    const { broker, ctx, equity, position, start } = this;
+    const close = this.cols.close;
+    const inds = ctx.indicators;
+    const nInd = inds.length;
+    const onBar = this.mod.onBar;
+    const stop = Math.min(this.end, this.j + maxBars);
+    let j = this.j;
+    try {
+      for (; j < stop; j++) {
+        if (j > start && broker.busy) broker.processBar(j);
+        for (let k = 0; k < nInd; k++) (inds[k] as Indicator).update(j);
+        const pos = broker.pos;
+        const eq = broker.cash + pos * (close[j] as number);
+        const i = j - start;
+        equity[i] = eq;
+        position[i] = pos;
+        ctx.setBar(j, i, eq);
+        onBar(ctx);
+      }
+    } catch (err) {
+      const i = j - start;
+      this.j = stop;
+      throw err instanceof StrategyError
+        ? err
+        : new StrategyError('runtime', `At bar ${i}: ${errorText(err)}`, i);
+    }
+    this.j = j;
+    return j >= this.end;
+  }
+
+  finish(cancelled = false): BacktestResult {
+    const { broker, cols, costs, start, total } = this;
+    const bars = this.j - start;
+    const last = this.j - 1;
+    if (costs.closeAtEnd && bars > 0 && !cancelled) {
+      broker.closeAtEnd(last, cols.close[last] as number);
+      this.equity[bars - 1] = broker.cash;
+      this.position[bars - 1] = 0;
+    }
+    const eq = bars === total ? this.equity : this.equity.slice(0, bars);
+    const pos = bars === total ? this.position : this.position.slice(0, bars);
+    const ts = cols.ts.slice(start, start + bars);
+    const trades = toColumns(broker.trades, TRADE_FIELDS) as unknown as TradeColumns;
+    const drawdown = new Float64Array(bars);
+    const metrics = computeMetrics(
+      {
+        ts,
+        equity: eq,
+        position: pos,
+        tradePnl: trades.pnl,
+        initialEquity: costs.initialCash,
+        riskFreeRate: costs.riskFreeRate,
+        periodsPerYear: costs.periodsPerYear,
+      },
+      drawdown,
+    );
+    return {
+      startIndex: start,
+      bars,
+      params: { ...this.params },
+      ts,
+      equity: eq,
+      drawdown,
+      position: pos,
+      trades,
+      fills: toColumns(broker.fills, FILL_FIELDS) as unknown as FillColumns,
+      orders: broker.orders,
+      logs: this.ctx.logs,
+      logsDropped: this.ctx.logsDropped,
+      metrics,
+      cancelled,
+    };
+  }
+}
+
+function toColumns<K extends string>(
+  log: Record<K, F64Column>,
+  fields: readonly K[],
+): Record<K, Float64Array> {
+  const out = {} as Record<K, Float64Array>;
+  for (const f of fields) out[f] = log[f].toArray();
+  return out;
+}
+
+export function runBacktest(input: BacktestInput): BacktestResult {
+  const stepper = prepareBacktest(input);
+  const every = Math.max(1, input.progressEvery ?? 65_536);
+  for (;;) {
+    const finished = stepper.step(every);
+    if (finished) break;
+    if (input.onProgress && input.onProgress(stepper.done, stepper.total) === false) {
+      return stepper.finish(true);
+    }
+  }
+  input.onProgress?.(stepper.done, stepper.total);
+  return stepper.finish(false);
+}
