@@ -58,7 +58,7 @@ describe.skipIf(!hasChromium)('backtests in the browser harness (Debian Chromium
     await page.getByLabel('New from template').selectOption('sma-crossover');
     await expect.poll(() => page.getByLabel('Strategy name').inputValue()).toBe('SMA crossover');
     await expect
-      .poll(async () => (await page.locator('.cm-content').textContent()) ?? '')
+      .poll(async () => (await page.getByRole('textbox', { name: 'Strategy source' }).textContent()) ?? '')
       .toContain('ctx.sma');
 
     await page.getByRole('link', { name: 'Backtests' }).click();
