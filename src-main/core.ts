@@ -11,6 +11,7 @@ import { AuditLog } from './audit/audit-log.js';
 import { BacktestService } from './backtest/backtest-service.js';
 import { CsvBarSource, type BarSource } from './backtest/bar-source.js';
 import { backtestHandlers } from './backtest/handlers.js';
+import { StoredBarSource } from './backtest/stored-bar-source.js';
 import { InProcessBacktestRunner, type BacktestRunner } from './backtest/runner.js';
 import { auditHandlers } from './audit/handlers.js';
 import { createDataModule, type DataModule } from './data/module.js';
@@ -67,7 +68,7 @@ export interface CoreOptions {
   sandbox?: SandboxPoolOptions | undefined;
   /** Sync: the keychain-backed SecretStore, and fetch/clock/tables for tests. */
   sync?: SyncOptions | undefined;
-  /** Where backtests read bars. Default: CSV files in <dataDir>/datasets (until data import lands). */
+  /** Where backtests read bars. Default: imported datasets, then CSV files in <dataDir>/datasets. */
   barSource?: BarSource | undefined;
   /** Where strategy code runs. Default: in-process (tests/CLI only) until the sandbox runner is wired. */
   backtestRunner?: BacktestRunner | undefined;
@@ -118,8 +119,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   const strategyService = new StrategyService(db, now);
   const runner = options.backtestRunner ?? new InProcessBacktestRunner();
-  const barSource = options.barSource ?? new CsvBarSource({}, path.join(dataDir, 'datasets'));
-  const backtests = new BacktestService(db, strategyService, barSource, runner, logger, now);
 
   const bus = new EventEmitter();
   bus.setMaxListeners(100);
@@ -137,6 +136,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     dialog: options.dialog,
     freeDiskBytes: options.freeDiskBytes,
   });
+  const barSource =
+    options.barSource ??
+    new StoredBarSource(
+      { query: data.query, datasets: data.datasets, userId: localUserId },
+      new CsvBarSource({}, path.join(dataDir, 'datasets')),
+    );
+  const backtests = new BacktestService(db, strategyService, barSource, runner, logger, now);
   const sync = new SyncClient(
     {
       db,

@@ -42,6 +42,7 @@ export function createDataModule(o: DataModuleOptions) {
     quota,
     files,
     query,
+    datasets,
     handlers: {
       ...dataHandlers({ imports, history, datasets, query, dialog: o.dialog }),
       ...storageHandlers({ sqlite: o.sqlite, quota, deletion }),

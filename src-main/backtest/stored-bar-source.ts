@@ -1,0 +1,39 @@
+/**
+ * Backtests read the bars traders imported (chunked columns in SQLite, through the same cached
+ * range query as `bars.query`), and, after those, CSV files dropped into `<dataDir>/datasets/`
+ * (the CLI's and power users' shortcut).
+ */
+import type { BarsQuery } from '../data/bars-query.js';
+import type { DatasetRepo } from '../data/datasets.js';
+import { AppError } from '../errors.js';
+import type { BarSource, DatasetInfo } from './bar-source.js';
+import type { BarColumns } from './engine/types.js';
+
+export class StoredBarSource implements BarSource {
+  constructor(
+    private readonly deps: { query: BarsQuery; datasets: DatasetRepo; userId: string },
+    private readonly fallback?: BarSource,
+  ) {}
+
+  async list(): Promise<DatasetInfo[]> {
+    const stored = this.deps.datasets.list(this.deps.userId).map((d) => ({
+      id: d.id,
+      name: `${d.symbol} ${d.timeframe} (${d.rowCount.toLocaleString('en-US')} bars)`,
+    }));
+    return this.fallback ? [...stored, ...(await this.fallback.list())] : stored;
+  }
+
+  /**
+   * The arrays may be shared with the bars cache: the engine only reads them, and crossing to a
+   * sandbox host copies them (child-process IPC cannot transfer), so nothing can detach them.
+   */
+  async load(datasetId: string, from?: number | null, to?: number | null): Promise<BarColumns> {
+    const known = this.deps.datasets.list(this.deps.userId).some((d) => d.id === datasetId);
+    if (known) {
+      const r = this.deps.query.query(datasetId, from ?? undefined, to ?? undefined);
+      return { ts: r.ts, open: r.open, high: r.high, low: r.low, close: r.close, volume: r.volume };
+    }
+    if (this.fallback) return this.fallback.load(datasetId, from, to);
+    throw new AppError('NOT_FOUND', `Dataset ${datasetId} was not found.`, { id: datasetId });
+  }
+}
