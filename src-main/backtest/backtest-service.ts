@@ -108,8 +108,7 @@ export class BacktestService {
   private recordRun(id: string): void {
     if (!this.changes) return;
     const row = this.db.$client.prepare('select * from backtest_runs where id = ?').get(id) as
-      | Record<string, unknown>
-      | undefined;
+      Record<string, unknown> | undefined;
     if (!row) return;
     const cells: Record<string, unknown> = {};
     for (const col of Object.keys(backtestRunsTable.columns)) cells[col] = row[col];

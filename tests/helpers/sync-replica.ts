@@ -124,7 +124,9 @@ export class Replica {
       strategies: q(
         'select id, name, description, template_id, latest_version_id, latest_version, created_at, deleted_at from strategies order by id',
       ),
-      versions: q('select id, strategy_id, version, source, note, created_at from strategy_versions order by id'),
+      versions: q(
+        'select id, strategy_id, version, source, note, created_at from strategy_versions order by id',
+      ),
       shown: this.strategies
         .list(this.userId)
         .map(({ updatedAt: _local, ...rest }) => rest)

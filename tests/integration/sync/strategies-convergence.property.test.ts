@@ -36,7 +36,11 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     replica: replicaArb,
     fault: fc.constantFrom<Fault>('none', 'none', 'dropRequest', 'dropResponse', 'duplicate'),
   }),
-  fc.record({ kind: fc.constant('tick' as const), replica: replicaArb, ms: fc.integer({ min: 0, max: 5000 }) }),
+  fc.record({
+    kind: fc.constant('tick' as const),
+    replica: replicaArb,
+    ms: fc.integer({ min: 0, max: 5000 }),
+  }),
 );
 
 /** Every strategy id this replica has a row for, in a stable order. */

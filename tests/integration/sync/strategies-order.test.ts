@@ -93,7 +93,9 @@ describe('applying strategy rows in any order', () => {
       error: { code: 'NOT_FOUND' },
     });
 
-    receive(cells('strategy_versions', v1, { strategy_id: sid, version: 1, source: 'v1()', created_at: created }));
+    receive(
+      cells('strategy_versions', v1, { strategy_id: sid, version: 1, source: 'v1()', created_at: created }),
+    );
     expect((await call(dev.core, 'strategies.list')).items.map((s) => [s.id, s.latestVersionId])).toEqual([
       [sid, v1],
     ]);
@@ -102,7 +104,12 @@ describe('applying strategy rows in any order', () => {
     receive(cells('strategies', sid, { latest_version_id: v2, latest_version: 2 }));
     expect(await call(dev.core, 'strategies.get', { id: sid })).toMatchObject({ versionId: v1, version: 1 });
     receive(
-      cells('strategy_versions', v2, { strategy_id: sid, version: 2, source: 'v2()', created_at: created + 1 }),
+      cells('strategy_versions', v2, {
+        strategy_id: sid,
+        version: 2,
+        source: 'v2()',
+        created_at: created + 1,
+      }),
     );
     expect(await call(dev.core, 'strategies.get', { id: sid })).toMatchObject({
       versionId: v2,

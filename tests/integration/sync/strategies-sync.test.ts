@@ -125,7 +125,11 @@ describe('strategies sync between two cores', () => {
     const [a, b] = await signedInPair(server.url, cores);
     const s = await call(a.core, 'strategies.create', { name: 'doomed', source: 'function onBar(ctx) {}' });
     await syncAll(a, b);
-    await call(b.core, 'strategies.update', { id: s.id, name: 'edited earlier', source: 'function onBar(x) {}' });
+    await call(b.core, 'strategies.update', {
+      id: s.id,
+      name: 'edited earlier',
+      source: 'function onBar(x) {}',
+    });
     await tick();
     await call(a.core, 'strategies.delete', { id: s.id });
     await syncAll(b, a);

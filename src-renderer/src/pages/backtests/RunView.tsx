@@ -63,8 +63,8 @@ export function RunView({ runId }: { runId: string }) {
       )}
       {!run.resultsHere && (
         <p className="note" role="note">
-          This run was made on another device. Only its summary and metrics sync; its equity curve,
-          trades and log stay on that device. Run it again here to see them.
+          This run was made on another device. Only its summary and metrics sync; its equity curve, trades and
+          log stay on that device. Run it again here to see them.
         </p>
       )}
       {run.metrics && (
