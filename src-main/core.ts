@@ -159,6 +159,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     { ...options.sync, secretStore: options.sync?.secretStore ?? secrets },
   );
   const prefs = new PreferencesService(db, now, sync.log);
+  // Built above, before sync exists; from here on their writes record synced cells.
+  strategyService.syncVia(sync.log);
+  backtests.syncVia(sync.log);
 
   const handlers: Handlers = {
     ...userHandlers(prefs),

@@ -20,6 +20,8 @@ import { backtestResults, backtestRuns, strategies, strategyVersions } from '../
 import { AppError, notFound } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { StrategyService } from '../strategies/strategy-service.js';
+import type { ChangeRecorder } from '../sync/change-log.js';
+import { backtestRunsTable } from '../sync/strategy-tables.js';
 import type { BarSource } from './bar-source.js';
 import type { BacktestResult, Metrics, ParamValues } from './engine/types.js';
 import { FILL_FIELDS, TRADE_FIELDS } from './engine/types.js';
@@ -68,6 +70,8 @@ interface Job {
 
 export class BacktestService {
   private readonly jobs = new Map<string, Job>();
+  /** Sync's outbox; set by createCore once sync exists. */
+  private changes: ChangeRecorder | undefined;
 
   constructor(
     private readonly db: Db,
@@ -90,6 +94,25 @@ export class BacktestService {
       })
       .where(eq(backtestRuns.status, 'running'))
       .run();
+  }
+
+  syncVia(changes: ChangeRecorder): void {
+    this.changes = changes;
+  }
+
+  /**
+   * A finished run's summary goes to the outbox, in the caller's transaction: every synced
+   * column as stored (never `backtest_results`: equity, trades, fills, logs stay here).
+   * A run still `running` is never recorded, so other devices never see a run that cannot end.
+   */
+  private recordRun(id: string): void {
+    if (!this.changes) return;
+    const row = this.db.$client.prepare('select * from backtest_runs where id = ?').get(id) as
+      Record<string, unknown> | undefined;
+    if (!row) return;
+    const cells: Record<string, unknown> = {};
+    for (const col of Object.keys(backtestRunsTable.columns)) cells[col] = row[col];
+    this.changes.record('backtest_runs', id, cells);
   }
 
   start(userId: string, input: StartInput, emit: Emit): { jobId: string; runId: string } {
@@ -190,17 +213,19 @@ export class BacktestService {
           : 'The backtest failed inside Quantdesk; the log has the details.';
       if (code === 'INTERNAL') this.logger.error({ err, runId: id }, 'backtest failed');
       const t = this.now();
-      this.db
-        .update(backtestRuns)
-        .set({
-          status: cancelled ? 'cancelled' : 'failed',
-          errorCode: code,
-          errorMessage: message,
-          finishedAt: t,
-          updatedAt: t,
-        })
-        .where(eq(backtestRuns.id, id))
-        .run();
+      this.db.transaction((tx) => {
+        tx.update(backtestRuns)
+          .set({
+            status: cancelled ? 'cancelled' : 'failed',
+            errorCode: code,
+            errorMessage: message,
+            finishedAt: t,
+            updatedAt: t,
+          })
+          .where(eq(backtestRuns.id, id))
+          .run();
+        this.recordRun(id);
+      });
       progress(1, 1, cancelled ? 'cancelled' : 'failed');
     }
   }
@@ -233,6 +258,7 @@ export class BacktestService {
         })
         .where(eq(backtestRuns.id, id))
         .run();
+      this.recordRun(id);
     });
   }
 
@@ -246,6 +272,7 @@ export class BacktestService {
         .set({ status: 'done', bars, finishedAt: t, updatedAt: t })
         .where(eq(backtestRuns.id, id))
         .run();
+      this.recordRun(id);
     });
   }
 
@@ -288,6 +315,8 @@ export class BacktestService {
       costs: JSON.parse(row.run.costs) as Record<string, unknown>,
       logs: res ? (JSON.parse(res.logs) as RunDetail['logs']) : [],
       sweep: res?.sweep ? (JSON.parse(res.sweep) as SweepRowDto[]) : null,
+      // A finished run without a local result row came from another device through sync.
+      resultsHere: row.run.status !== 'done' || res !== undefined,
     };
   }
 
@@ -303,6 +332,7 @@ export class BacktestService {
         .set({ deletedAt: t, updatedAt: t })
         .where(eq(backtestResults.runId, id))
         .run();
+      this.changes?.record('backtest_runs', id, { deleted_at: t });
     });
     return { id, deletedAt: t };
   }
@@ -377,7 +407,13 @@ export class BacktestService {
       );
     }
     const res = this.db.select().from(backtestResults).where(eq(backtestResults.runId, id)).get();
-    if (!res) throw notFound('Backtest result', id);
+    if (!res) {
+      throw new AppError(
+        'NOT_FOUND',
+        'This run was made on another device. Only its summary and metrics sync; the equity curve and trades stay on that device (run it again here to see them).',
+        { id, reason: 'RESULTS_ON_OTHER_DEVICE' },
+      );
+    }
     return res;
   }
 

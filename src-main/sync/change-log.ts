@@ -210,9 +210,14 @@ export class ChangeLog implements ChangeRecorder {
         // Unknown tables (from a newer app) stay in the log and materialise once registered.
         if (t) dirty.set(`${t.name}\u0000${m.cell.r}`, { t, rowId: m.cell.r });
       }
-      for (const { t, rowId } of dirty.values()) {
+      // Parents first, so a strategy and its version arriving in one batch both appear.
+      const ordered = [...dirty.values()].sort(
+        (a, b) => this.registry.rank(a.t.name) - this.registry.rank(b.t.name),
+      );
+      for (const { t, rowId } of ordered) {
         if (this.materialize(t, rowId)) touched.add(t.name);
       }
+      this.adoptWaitingChildren(touched);
       this.setState('cursor', cursor);
     })();
     return touched;
@@ -257,6 +262,11 @@ export class ChangeLog implements ChangeRecorder {
       // A required cell has not arrived yet: the row appears when it does.
       else return false;
     }
+    // A foreign key whose parent has not arrived yet (messages can come in any order): wait.
+    for (const p of t.parents ?? []) {
+      const parent = this.registry.get(p.table);
+      if (parent && !this.rowExists(parent, String(row.get(p.column)))) return false;
+    }
     if (t.userColumn) row.set(t.userColumn, this.localUserId);
     if (t.createdAtColumn) row.set(t.createdAtColumn, now);
     if (t.updatedAtColumn) row.set(t.updatedAtColumn, now);
@@ -265,6 +275,24 @@ export class ChangeLog implements ChangeRecorder {
       `insert into "${t.name}" (${cols.map((c) => `"${c}"`).join(', ')}) values (${cols.map(() => '?').join(', ')})`,
     ).run(...cols.map((c) => toSql(row.get(c))));
     return true;
+  }
+
+  /**
+   * Rows that waited for a parent (an earlier batch, or a page boundary, brought the child first)
+   * are created once a parent table changed. Runs registration order, so a run waiting for a
+   * version that waited for its strategy appears in the same pass.
+   */
+  private adoptWaitingChildren(touched: Set<string>): void {
+    for (const child of this.registry.all()) {
+      // Checked as we go: versions appearing here make waiting runs worth a look too.
+      if (!child.parents?.some((p) => touched.has(p.table))) continue;
+      const waiting = this.sql(
+        `select distinct row_id from sync_messages where tbl = ? and row_id not in (select "${child.primaryKey}" from "${child.name}")`,
+      ).all(child.name) as { row_id: string }[];
+      for (const { row_id } of waiting) {
+        if (this.materialize(child, row_id)) touched.add(child.name);
+      }
+    }
   }
 
   private rowExists(t: SyncedTable, localPk: string): boolean {

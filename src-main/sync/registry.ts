@@ -1,11 +1,13 @@
 /**
  * Which tables sync and how. Sync is generic: each table declares its synced columns (with a
- * schema so a received value is checked before it touches the row) and a few traits. The lead
- * registers strategies, strategy_versions (append-only), backtest_runs and the journal here.
+ * schema so a received value is checked before it touches the row) and a few traits. Strategies,
+ * strategy_versions (append-only) and backtest_runs are declared in strategy-tables.ts; the
+ * journal goes here too when it lands.
  */
 import { z } from 'zod';
 import { MODES, NUMBER_FORMATS, THEMES, TIMEFRAMES } from '../../src-preload/contract/user.js';
 import { DEFAULT_PREFERENCES } from '../user/preferences-service.js';
+import { STRATEGY_TABLES } from './strategy-tables.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
 
@@ -29,6 +31,12 @@ export interface SyncedTable {
   appendOnly?: boolean;
   createdAtColumn?: string;
   updatedAtColumn?: string;
+  /**
+   * Foreign keys to other synced tables. A received row is created only once its parents exist
+   * on this device (SQLite enforces the keys), so a child that arrives first waits in the log
+   * and appears when its parent does. Register parents before children.
+   */
+  parents?: { column: string; table: string }[];
 }
 
 export const SELF_ROW = 'self';
@@ -71,7 +79,7 @@ export const preferencesTable: SyncedTable = {
   updatedAtColumn: 'updated_at',
 };
 
-export const BUILTIN_TABLES: SyncedTable[] = [usersTable, preferencesTable];
+export const BUILTIN_TABLES: SyncedTable[] = [usersTable, preferencesTable, ...STRATEGY_TABLES];
 
 export class SyncRegistry {
   private readonly tables = new Map<string, SyncedTable>();
@@ -82,11 +90,16 @@ export class SyncRegistry {
 
   register(t: SyncedTable): void {
     const ident = /^[a-z_][a-z0-9_]*$/;
-    for (const n of [t.name, t.primaryKey, ...Object.keys(t.columns)]) {
+    const parentNames = (t.parents ?? []).flatMap((p) => [p.column, p.table]);
+    for (const n of [t.name, t.primaryKey, ...Object.keys(t.columns), ...parentNames]) {
       // Names end up in SQL text; only plain identifiers are allowed.
       if (!ident.test(n)) throw new Error(`Invalid identifier in sync registry: ${n}`);
     }
     if (this.tables.has(t.name)) throw new Error(`Table ${t.name} is already registered for sync`);
+    for (const p of t.parents ?? []) {
+      // Applying a batch in registration order then creates parents before their children.
+      if (!this.tables.has(p.table)) throw new Error(`Register ${p.table} before ${t.name}`);
+    }
     this.tables.set(t.name, t);
   }
 
@@ -94,7 +107,13 @@ export class SyncRegistry {
     return this.tables.get(name);
   }
 
+  /** In registration order: parents before children. */
   all(): SyncedTable[] {
     return [...this.tables.values()];
+  }
+
+  /** Position in registration order (parents sort first). */
+  rank(name: string): number {
+    return [...this.tables.keys()].indexOf(name);
   }
 }

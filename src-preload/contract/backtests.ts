@@ -92,6 +92,11 @@ export const runDetailSchema = runSummarySchema.extend({
   costs: z.record(z.string(), z.unknown()),
   logs: z.array(z.object({ index: z.number(), time: z.number(), message: z.string() })),
   sweep: z.array(sweepRowSchema).nullable(),
+  /**
+   * False for a run synced from another device: only its summary and metrics travel; the equity
+   * curve, trades, logs and sweep rows stay on the device that ran it.
+   */
+  resultsHere: z.boolean(),
 });
 export type RunDetail = z.infer<typeof runDetailSchema>;
 

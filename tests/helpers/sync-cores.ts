@@ -78,3 +78,27 @@ export async function call<C extends ChannelName>(
   if (!r.ok) throw new Error(`${channel} failed: ${r.error.code}: ${r.error.message}`);
   return r.data as ChannelOutput<C>;
 }
+
+/**
+ * Two devices of one freshly registered account, both signed in with the same passphrase.
+ * `more` is passed to both cores (e.g. a bar source); `track` receives them for cleanup.
+ */
+export async function signedInPair(
+  serverUrl: string,
+  track: SyncCore[],
+  more: Partial<CoreOptions> = {},
+): Promise<[SyncCore, SyncCore]> {
+  const a = await syncCore(more);
+  const b = await syncCore(more);
+  track.push(a, b);
+  const creds = {
+    serverUrl,
+    email: `${crypto.randomUUID()}@example.test`,
+    password: 'correct horse battery',
+    passphrase: 'staple of secrets',
+  };
+  await call(a.core, 'sync.configure', { ...creds, action: 'register' });
+  const sb = await call(b.core, 'sync.configure', creds);
+  if (sb.state !== 'idle') throw new Error(`second device did not sync: ${JSON.stringify(sb.error)}`);
+  return [a, b];
+}

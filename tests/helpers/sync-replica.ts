@@ -21,6 +21,7 @@ import {
 import { BUILTIN_TABLES, SyncRegistry } from '../../src-main/sync/registry.js';
 import { ClientTokenBucket } from '../../src-main/sync/token-bucket.js';
 import { SyncHttpError, type SyncTransport } from '../../src-main/sync/transport.js';
+import { StrategyService } from '../../src-main/strategies/strategy-service.js';
 import { SqliteStore } from '../../server/store/sqlite-store.js';
 import { SyncService } from '../../server/sync-service.js';
 import { HttpError } from '../../server/http-error.js';
@@ -84,12 +85,16 @@ export class Replica {
   readonly db: Db;
   readonly log: ChangeLog;
   readonly engine: SyncEngine;
+  /** The real service, recording into this replica's log (strategy properties). */
+  readonly strategies: StrategyService;
+  readonly userId: string;
   fault: Fault = 'none';
 
   constructor(server: MemoryServer, clock: () => number) {
     this.db = openDatabase(':memory:', MIGRATIONS);
     this.db.$client.exec(NOTES_DDL);
     const userId = ensureLocalUser(this.db, clock());
+    this.userId = userId;
     this.log = new ChangeLog(
       this.db.$client,
       new SyncRegistry([...BUILTIN_TABLES, notesTable]),
@@ -108,6 +113,25 @@ export class Replica {
       connect: async () => ({ transport, codec }),
       onApplied: () => undefined,
     });
+    this.strategies = new StrategyService(this.db, clock);
+    this.strategies.syncVia(this.log);
+  }
+
+  /** Strategy rows and versions as synced (no local stamps), and what the service shows. */
+  strategyState(): unknown {
+    const q = (sql: string): unknown[] => this.db.$client.prepare(sql).all();
+    return {
+      strategies: q(
+        'select id, name, description, template_id, latest_version_id, latest_version, created_at, deleted_at from strategies order by id',
+      ),
+      versions: q(
+        'select id, strategy_id, version, source, note, created_at from strategy_versions order by id',
+      ),
+      shown: this.strategies
+        .list(this.userId)
+        .map(({ updatedAt: _local, ...rest }) => rest)
+        .sort((x, y) => x.id.localeCompare(y.id)),
+    };
   }
 
   /** Visible state: the rows without local bookkeeping columns. */

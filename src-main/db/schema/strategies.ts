@@ -3,7 +3,7 @@
  * one, so a backtest can always name (and re-run) the exact code it ran. Deleting a strategy is a
  * tombstone on the strategy row; its versions stay for the runs that reference them.
  */
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { users } from './core.js';
 
 export const strategies = sqliteTable(
@@ -36,6 +36,11 @@ export const strategyVersions = sqliteTable(
     userId: text('user_id')
       .notNull()
       .references(() => users.id),
+    /**
+     * The number the creating device gave it (max known + 1). Not unique: two devices offline can
+     * both make "version 2"; after sync both exist, ordered by (created_at, id). See
+     * docs/sync-protocol.md, "Strategy versions".
+     */
     version: integer('version').notNull(),
     source: text('source').notNull(),
     note: text('note').notNull().default(''),
@@ -43,5 +48,5 @@ export const strategyVersions = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
     deletedAt: integer('deleted_at'),
   },
-  (t) => [uniqueIndex('strategy_versions_strategy_version').on(t.strategyId, t.version)],
+  (t) => [index('strategy_versions_strategy_created').on(t.strategyId, t.createdAt, t.id)],
 );

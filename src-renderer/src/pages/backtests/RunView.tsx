@@ -29,7 +29,8 @@ export function RunView({ runId }: { runId: string }) {
       if (!r.ok) return setError(r.error);
       setError(null);
       setRun(r.data);
-      if (r.data.status !== 'done' || r.data.kind !== 'single') return;
+      // Synced from another device: only the summary is here, so there is nothing more to load.
+      if (r.data.status !== 'done' || r.data.kind !== 'single' || !r.data.resultsHere) return;
       const [eq, b, t] = await Promise.all([
         api.backtests.equity({ id: runId, maxPoints: 4000 }),
         api.backtests.bars({ id: runId, maxPoints: 3000 }),
@@ -59,6 +60,12 @@ export function RunView({ runId }: { runId: string }) {
         <ErrorMessage
           error={{ code: (run.errorCode ?? 'INTERNAL') as ErrorPayload['code'], message: run.errorMessage }}
         />
+      )}
+      {!run.resultsHere && (
+        <p className="note" role="note">
+          This run was made on another device. Only its summary and metrics sync; its equity curve, trades and
+          log stay on that device. Run it again here to see them.
+        </p>
       )}
       {run.metrics && (
         <>
