@@ -5,15 +5,16 @@
  * replaced straight away so the next job finds a warm one. Nothing here blocks main's event loop:
  * every job is a message out and a message back.
  *
- * `run(job)` is the reusable entry point: the strategy console's channel uses it with a
- * `script` job, the backtest engine adds its own job kind to ./protocol.ts.
+ * `run(job, hooks)` is the reusable entry point: the strategy console's channel uses it with a
+ * `script` job, the backtest runner with `backtest` and `describe` jobs (plus progress and an
+ * AbortSignal in `hooks`).
  */
 import { createRequire } from 'node:module';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { defaultHostCommand, type HostCommand } from './host-command.js';
-import { HostProcess, type HostState } from './host-process.js';
-import type { SandboxJob, SandboxOutcome } from './protocol.js';
+import { HostProcess, type HostState, type JobHooks } from './host-process.js';
+import type { OutcomeOf, SandboxJob, SandboxOutcome } from './protocol.js';
 
 export interface SandboxPoolOptions {
   /** How to start a host; default: this Node with the host entry next to this file. */
@@ -46,6 +47,7 @@ export interface SandboxHealth {
 
 interface Waiting {
   job: SandboxJob;
+  hooks: JobHooks;
   resolve: (o: SandboxOutcome) => void;
   reject: (e: Error) => void;
 }
@@ -85,8 +87,14 @@ export class SandboxPool {
     this.maxQueue = opts.maxQueue ?? 64;
   }
 
-  run(job: SandboxJob): Promise<SandboxOutcome> {
+  /** Jobs that run at once (the number of hosts): callers that fan out (sweeps) feed this many. */
+  get capacity(): number {
+    return this.size;
+  }
+
+  run<J extends SandboxJob>(job: J, hooks: JobHooks = {}): Promise<OutcomeOf<J>> {
     if (this.closed) return Promise.reject(new AppError('UNAVAILABLE', 'The sandbox is shutting down.'));
+    if (hooks.signal?.aborted) return Promise.reject(new AppError('CANCELLED', 'The run was cancelled.'));
     if (this.queue.length >= this.maxQueue) {
       return Promise.reject(
         new AppError('UNAVAILABLE', 'The sandbox is busy with other runs. Try again in a moment.'),
@@ -94,9 +102,21 @@ export class SandboxPool {
     }
     this.used = true;
     return new Promise<SandboxOutcome>((resolve, reject) => {
-      this.queue.push({ job, resolve, reject });
+      const waiting: Waiting = { job, hooks, resolve, reject };
+      this.queue.push(waiting);
+      // Cancelled while still queued: leave the queue. Once running, the host handles cancel.
+      hooks.signal?.addEventListener(
+        'abort',
+        () => {
+          const i = this.queue.indexOf(waiting);
+          if (i < 0) return;
+          this.queue.splice(i, 1);
+          reject(new AppError('CANCELLED', 'The run was cancelled.'));
+        },
+        { once: true },
+      );
       this.pump();
-    });
+    }) as Promise<OutcomeOf<J>>;
   }
 
   health(): SandboxHealth {
@@ -144,7 +164,7 @@ export class SandboxPool {
       }
       const w = this.queue.shift() as Waiting;
       host
-        .run(w.job)
+        .run(w.job, w.hooks)
         .then(w.resolve, w.reject)
         .finally(() => this.afterJob(host));
     }
