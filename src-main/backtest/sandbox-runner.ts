@@ -30,7 +30,7 @@ export interface BacktestLimits {
   timeoutMs: number;
   /** Heap limit of the isolate a run gets. Default 1024 MB. */
   memoryMb: number;
-  /** For strategies.inspect (top-level evaluation only). Default 10 s. */
+  /** For strategies.inspect (top-level evaluation only; never more than timeoutMs). Default 10 s. */
   describeTimeoutMs: number;
 }
 
@@ -60,7 +60,7 @@ export class SandboxBacktestRunner implements BacktestRunner {
     const engine = await this.engineRef();
     const out = await this.pool.run({
       kind: 'describe',
-      timeoutMs: this.limits.describeTimeoutMs,
+      timeoutMs: Math.min(this.limits.describeTimeoutMs, this.limits.timeoutMs),
       memoryMb: this.limits.memoryMb,
       engine: { key: engine.key, payload: engine.source },
       evict: [],
