@@ -2,7 +2,8 @@
  * A full backtest result as it comes back from the sandbox: one JSON string (everything but the
  * float series, plus `layout`) and one ArrayBuffer holding every series back to back, both made
  * inside the isolate by isolate/engine-entry.ts. This turns them back into a BacktestResult;
- * the series are views on the one buffer (no copy).
+ * the series are views on the one buffer (no copy), except `ts`, which is sliced from the bars
+ * main sent (the engine's ts is exactly that slice).
  */
 import { AppError } from '../errors.js';
 import {
@@ -13,9 +14,13 @@ import {
   type TradeColumns,
 } from './engine/types.js';
 
-type Rest = Omit<BacktestResult, 'ts' | 'equity' | 'drawdown' | 'position' | 'trades' | 'fills' | 'cancelled'>;
+type Rest = Omit<
+  BacktestResult,
+  'ts' | 'equity' | 'drawdown' | 'position' | 'trades' | 'fills' | 'cancelled'
+>;
 
-export function decodeResult(json: string, buffer: ArrayBuffer | null): BacktestResult {
+/** `barsTs` is the run's input ts column: the result's ts is its slice, not sent back. */
+export function decodeResult(json: string, buffer: ArrayBuffer | null, barsTs: Float64Array): BacktestResult {
   const parsed = JSON.parse(json) as Rest & { layout?: [string, number, number][] };
   const all = new Float64Array(buffer ?? new ArrayBuffer(0));
   const series = new Map<string, Float64Array>();
@@ -36,7 +41,7 @@ export function decodeResult(json: string, buffer: ArrayBuffer | null): Backtest
     startIndex: parsed.startIndex,
     bars: parsed.bars,
     params: parsed.params,
-    ts: take('ts'),
+    ts: barsTs.slice(parsed.startIndex, parsed.startIndex + parsed.bars),
     equity: take('equity'),
     drawdown: take('drawdown'),
     position: take('position'),

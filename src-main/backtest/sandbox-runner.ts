@@ -71,7 +71,7 @@ export class SandboxBacktestRunner implements BacktestRunner {
 
   async run(req: RunRequest, opts: RunOptions = {}): Promise<BacktestResult> {
     const out = await this.task(req, req.params, 'full', opts);
-    return decodeResult(expectJson(out), out.buffer);
+    return decodeResult(expectJson(out), out.buffer, req.columns.ts);
   }
 
   async sweep(req: SweepRequest, opts: RunOptions = {}): Promise<SweepRow[]> {

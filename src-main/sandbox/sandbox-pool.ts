@@ -48,6 +48,8 @@ export interface SandboxHealth {
 interface Waiting {
   job: SandboxJob;
   hooks: JobHooks;
+  /** Listener on hooks.signal while queued; removed when the job leaves the queue. */
+  onAbort: (() => void) | null;
   resolve: (o: SandboxOutcome) => void;
   reject: (e: Error) => void;
 }
@@ -102,19 +104,19 @@ export class SandboxPool {
     }
     this.used = true;
     return new Promise<SandboxOutcome>((resolve, reject) => {
-      const waiting: Waiting = { job, hooks, resolve, reject };
-      this.queue.push(waiting);
+      const waiting: Waiting = { job, hooks, resolve, reject, onAbort: null };
       // Cancelled while still queued: leave the queue. Once running, the host handles cancel.
-      hooks.signal?.addEventListener(
-        'abort',
-        () => {
+      if (hooks.signal) {
+        const signal = hooks.signal;
+        waiting.onAbort = () => {
           const i = this.queue.indexOf(waiting);
           if (i < 0) return;
           this.queue.splice(i, 1);
           reject(new AppError('CANCELLED', 'The run was cancelled.'));
-        },
-        { once: true },
-      );
+        };
+        signal.addEventListener('abort', waiting.onAbort, { once: true });
+      }
+      this.queue.push(waiting);
       this.pump();
     }) as Promise<OutcomeOf<J>>;
   }
@@ -163,6 +165,7 @@ export class SandboxPool {
         return;
       }
       const w = this.queue.shift() as Waiting;
+      if (w.onAbort) w.hooks.signal?.removeEventListener('abort', w.onAbort);
       host
         .run(w.job, w.hooks)
         .then(w.resolve, w.reject)

@@ -26,7 +26,9 @@ function writeCsv(file: string, n: number): void {
   const c = syntheticBars(n, { seed: 7, stepMs: 60_000 });
   const lines = ['timestamp,open,high,low,close,volume'];
   for (let i = 0; i < n; i++) {
-    lines.push([new Date(c.ts[i]!).toISOString(), c.open[i], c.high[i], c.low[i], c.close[i], c.volume[i]].join(','));
+    lines.push(
+      [new Date(c.ts[i]!).toISOString(), c.open[i], c.high[i], c.low[i], c.close[i], c.volume[i]].join(','),
+    );
   }
   writeFileSync(file, lines.join('\n'));
 }
@@ -180,7 +182,10 @@ describe('progress and cancel', () => {
         name: 'Stuck',
         source: 'function init(ctx) { for (;;) {} } function onBar(ctx) {}',
       });
-      const { runId } = await call<{ runId: string }>('backtests.run', { strategyId: s.id, datasetId: 'small' });
+      const { runId } = await call<{ runId: string }>('backtests.run', {
+        strategyId: s.id,
+        datasetId: 'small',
+      });
       // Wait until the host is busy with it, so the cancel lands inside the isolate.
       while (!(await health(t.core)).hosts.some((h) => h.state === 'busy')) {
         await new Promise((r) => setTimeout(r, 20));
@@ -190,7 +195,10 @@ describe('progress and cancel', () => {
       expect(run).toMatchObject({ status: 'cancelled', errorCode: 'CANCELLED' });
       expect(t.core.db.select().from(backtestResults).all()).toEqual([]);
       const next = await call<StrategyDetail>('strategies.create', { name: 'SMA', source: SMA_CROSS });
-      const again = await call<{ runId: string }>('backtests.run', { strategyId: next.id, datasetId: 'small' });
+      const again = await call<{ runId: string }>('backtests.run', {
+        strategyId: next.id,
+        datasetId: 'small',
+      });
       expect((await waitForRun(t.core, again.runId)).status).toBe('done');
     } finally {
       await t.cleanup();

@@ -173,7 +173,11 @@ function readEntryResult(
   if (typeof json !== 'string' || json.length > MAX_JSON_CHARS) {
     return {
       ...base,
-      error: runtimeError('Error', 'The strategy tampered with the engine: its result could not be read.', ''),
+      error: runtimeError(
+        'Error',
+        'The strategy tampered with the engine: its result could not be read.',
+        '',
+      ),
       strategyError: null,
     };
   }

@@ -99,7 +99,12 @@ process.on('message', (raw: unknown) => {
   try {
     cache.accept(msg.job);
   } catch (err) {
-    send({ type: 'fault', id: msg.id, message: `could not store the job's data: ${String(err)}`, stats: stats() });
+    send({
+      type: 'fault',
+      id: msg.id,
+      message: `could not store the job's data: ${String(err)}`,
+      stats: stats(),
+    });
     return;
   }
   waiting.add(msg.id);
