@@ -1,10 +1,14 @@
 /**
  * bench/backtest: SMA(10/30) crossover over 1,000,000 synthetic one-minute bars.
- *   - engine: the backtest engine in-process (the sandbox runner is not wired yet), bars/s;
+ *   - engineInProcess: the backtest engine in this process (reference), bars/s;
+ *   - engineSandbox: the same through SandboxBacktestRunner.run (isolate in a sandbox host; the
+ *     host already holds the bars, so: copy into the isolate, the loop, the result back);
  *   - plainLoop: the same strategy as a plain loop over typed arrays (the practical limit);
  *   - endToEnd: bars read from SQLite (column BLOB chunks, a stand-in for the data-import store)
- *     → backtests.run through the core → result persisted, as the app does it;
- *   - sweep: 100 parameter sets over the same bars, worker_threads running the engine bundle.
+ *     → backtests.run through the core (sandbox runner, the default) → result persisted, as the
+ *     app does it; endToEndInProcess: the same with the in-process runner (reference);
+ *   - sweep: 100 parameter sets over the same bars through the sandbox pool (one host per core);
+ *     sweepWorkers: worker_threads running the engine bundle outside any sandbox (reference).
  * Prints one JSON object. Run: node --import tsx bench/backtest.ts
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,6 +18,9 @@ import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import type { BarSource } from '../src-main/backtest/bar-source.js';
 import { runBacktest, type BarColumns } from '../src-main/backtest/engine/index.js';
+import { InProcessBacktestRunner } from '../src-main/backtest/runner.js';
+import { SandboxBacktestRunner } from '../src-main/backtest/sandbox-runner.js';
+import { SandboxPool } from '../src-main/sandbox/sandbox-pool.js';
 import { WorkerSweepExecutor } from '../src-main/backtest/sweep-executor.js';
 import { syntheticBars } from '../src-main/backtest/synthetic-bars.js';
 import { waitForRun } from '../src-main/backtest/wait-for-run.js';
@@ -157,40 +164,79 @@ for (let k = 0; k < RUNS; k++) {
   plainMs.push(performance.now() - t0);
 }
 
+// The engine in the sandbox: a real host pool, the runner the core uses.
+const hostCount = Math.max(2, Math.min(availableParallelism(), 4));
+const pool = new SandboxPool({ size: hostCount }, silentLogger());
+const sandboxRunner = new SandboxBacktestRunner(pool);
+let t0 = performance.now();
+let sandboxResult = await sandboxRunner.run({ columns: cols, source: SMA_CROSS });
+const sandboxFirstMs = performance.now() - t0; // includes host start and the one transfer of the bars
+const sandboxMs: number[] = [];
+for (let k = 0; k < RUNS; k++) {
+  t0 = performance.now();
+  sandboxResult = await sandboxRunner.run({ columns: cols, source: SMA_CROSS });
+  sandboxMs.push(performance.now() - t0);
+}
+if (sandboxResult.metrics.finalEquity !== engineResult.metrics.finalEquity) {
+  throw new Error('sandbox and in-process results differ');
+}
+
 // End to end through the core: SQLite chunks → engine → persisted run.
 const dataDir = mkdtempSync(path.join(tmpdir(), 'qd-bench-bt-'));
 const barsDb = new Database(path.join(dataDir, 'bars.db'));
 const barSource = new SqliteChunkBarSource(barsDb);
 barSource.store('bench', cols);
-const core = await createCore({ dataDir, logger: silentLogger(), barSource });
-const created = await core.invoke('strategies.create', { name: 'SMA', source: SMA_CROSS });
-if (!created.ok) throw new Error(created.error.message);
-const versionId = (created.data as { versionId: string }).versionId;
-const e2eMs: number[] = [];
 const loadMs: number[] = [];
-for (let k = 0; k < 5; k++) {
-  let t0 = performance.now();
-  await barSource.load('bench');
-  loadMs.push(performance.now() - t0);
-  t0 = performance.now();
-  const r = await core.invoke('backtests.run', { strategyVersionId: versionId, datasetId: 'bench' });
-  if (!r.ok) throw new Error(r.error.message);
-  const run = await waitForRun(core, (r.data as { runId: string }).runId);
-  e2eMs.push(performance.now() - t0);
-  if (run.status !== 'done') throw new Error(`run ${run.status}: ${run.errorMessage}`);
+async function endToEnd(dir: string, runner: 'sandbox' | 'in-process'): Promise<number[]> {
+  const core = await createCore({
+    dataDir: dir,
+    logger: silentLogger(),
+    barSource,
+    // The bench starts more runs than a person would; the limiter's default would refuse the 6th.
+    rateLimits: { backtest: { limit: 1_000, periodMs: 1_000 } },
+    ...(runner === 'in-process' ? { backtestRunner: new InProcessBacktestRunner() } : {}),
+  });
+  const created = await core.invoke('strategies.create', { name: 'SMA', source: SMA_CROSS });
+  if (!created.ok) throw new Error(created.error.message);
+  const versionId = (created.data as { versionId: string }).versionId;
+  const times: number[] = [];
+  // One unmeasured run: starts the sandbox host (the app's pool is warm after its first use).
+  for (let k = 0; k < 6; k++) {
+    let t = performance.now();
+    await barSource.load('bench');
+    if (k > 0) loadMs.push(performance.now() - t);
+    t = performance.now();
+    const r = await core.invoke('backtests.run', { strategyVersionId: versionId, datasetId: 'bench' });
+    if (!r.ok) throw new Error(r.error.message);
+    const run = await waitForRun(core, (r.data as { runId: string }).runId);
+    if (k > 0) times.push(performance.now() - t);
+    if (run.status !== 'done') throw new Error(`run ${run.status}: ${run.errorMessage}`);
+  }
+  await core.close();
+  return times;
 }
-await core.close();
+const e2eMs = await endToEnd(dataDir, 'sandbox');
+const e2eInProcessDir = mkdtempSync(path.join(tmpdir(), 'qd-bench-bt-'));
+const e2eInProcessMs = await endToEnd(e2eInProcessDir, 'in-process');
 barsDb.close();
 rmSync(dataDir, { recursive: true, force: true });
+rmSync(e2eInProcessDir, { recursive: true, force: true });
 
 // Sweep: 100 parameter sets (fast 5..14 × slow 20..65 step 5) over the same 1 M bars.
 const paramSets: Record<string, number>[] = [];
 for (let f = 5; f < 15; f++) for (let s = 20; s < 70; s += 5) paramSets.push({ fast: f, slow: s });
-const workers = Math.min(availableParallelism(), 4);
-const t0 = performance.now();
-const rows = await new WorkerSweepExecutor(workers).run({ columns: cols, source: SMA_CROSS, paramSets });
+// Through the sandbox pool: one task per set, the bars sent once per host.
+t0 = performance.now();
+const rows = await sandboxRunner.sweep({ columns: cols, source: SMA_CROSS, paramSets });
 const sweepMs = performance.now() - t0;
 if (rows.some((r) => 'error' in r)) throw new Error('sweep row failed');
+await pool.close();
+// Reference: worker_threads, no sandbox.
+const workers = hostCount;
+t0 = performance.now();
+const wrows = await new WorkerSweepExecutor(workers).run({ columns: cols, source: SMA_CROSS, paramSets });
+const sweepWorkersMs = performance.now() - t0;
+if (wrows.some((r) => 'error' in r)) throw new Error('worker sweep row failed');
 
 // The most used JS backtesting library we could run offline: grademark (see backtest-grademark.ts).
 const gmWhere = grademarkAvailable();
@@ -221,6 +267,13 @@ console.log(
         finalEquity: round(engineResult.metrics.finalEquity, 2),
         runsMs: engineMs.map((x) => round(x)),
       },
+      engineSandbox: {
+        what: 'SandboxBacktestRunner.run: bars already on the host → isolate copy, loop, result back',
+        medianMs: round(median(sandboxMs)),
+        barsPerSecond: Math.round(N / (median(sandboxMs) / 1000)),
+        firstRunMs: round(sandboxFirstMs),
+        runsMs: sandboxMs.map((x) => round(x)),
+      },
       plainLoop: {
         medianMs: round(plain),
         barsPerSecond: Math.round(N / (plain / 1000)),
@@ -228,17 +281,30 @@ console.log(
         finalEquity: round(plainResult.finalEquity, 2),
       },
       engineVsPlainLoop: round(engine / plain, 2),
+      engineSandboxVsPlainLoop: round(median(sandboxMs) / plain, 2),
+      engineSandboxVsInProcess: round(median(sandboxMs) / engine, 2),
       endToEnd: {
-        what: 'SQLite column chunks → backtests.run (in-process runner) → run, equity and trades persisted',
+        what: 'SQLite column chunks → backtests.run (sandbox runner: bars to the host, isolate) → run, equity and trades persisted',
         medianMs: round(median(e2eMs)),
         sqliteLoadMedianMs: round(median(loadMs)),
         runsMs: e2eMs.map((x) => round(x)),
       },
+      endToEndInProcess: {
+        what: 'the same with the in-process runner (reference, not used by the app)',
+        medianMs: round(median(e2eInProcessMs)),
+        runsMs: e2eInProcessMs.map((x) => round(x)),
+      },
       sweep: {
+        what: 'sandbox pool, one task per set, bars sent once per host',
         paramSets: paramSets.length,
-        workers,
+        hosts: hostCount,
         totalMs: Math.round(sweepMs),
         perSetMs: round(sweepMs / paramSets.length),
+      },
+      sweepWorkers: {
+        what: 'worker_threads with the engine bundle, no sandbox (reference)',
+        workers,
+        totalMs: Math.round(sweepWorkersMs),
       },
       library,
       libraryVsEngine: library ? round((library.endToEndMs as number) / engine, 1) : null,

@@ -8,15 +8,13 @@
  *        [--json] [--data-dir <dir>]
  *
  * Without --data-dir the run happens in a temporary data dir that is removed afterwards.
- * Strategy code runs in-process here until the sandbox runner is wired (trusted files only).
+ * Strategy code runs in the sandbox (isolated-vm in sandbox host processes), as in the app.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CsvBarSource } from '../src-main/backtest/bar-source.js';
-import { InProcessBacktestRunner } from '../src-main/backtest/runner.js';
-import { WorkerSweepExecutor } from '../src-main/backtest/sweep-executor.js';
 import { waitForRun } from '../src-main/backtest/wait-for-run.js';
 import { createCore } from '../src-main/core.js';
 import { silentLogger } from '../src-main/logger.js';
@@ -99,8 +97,8 @@ const core = await createCore({
   dataDir,
   logger: silentLogger(),
   barSource: new CsvBarSource({ [datasetId]: csvPath }, path.join(dataDir, 'datasets')),
-  // Sweeps use every core through worker threads (the sandbox pool takes this over in the app).
-  backtestRunner: new InProcessBacktestRunner(new WorkerSweepExecutor()),
+  // Strategy code runs in the sandbox, as in the app; sweeps spread over one host per core.
+  sandbox: { size: Math.max(2, availableParallelism()) },
 });
 
 let exitCode = 0;

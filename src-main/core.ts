@@ -11,8 +11,9 @@ import { AuditLog } from './audit/audit-log.js';
 import { BacktestService } from './backtest/backtest-service.js';
 import { CsvBarSource, type BarSource } from './backtest/bar-source.js';
 import { backtestHandlers } from './backtest/handlers.js';
+import type { BacktestRunner } from './backtest/runner.js';
+import { SandboxBacktestRunner, type BacktestLimits } from './backtest/sandbox-runner.js';
 import { StoredBarSource } from './backtest/stored-bar-source.js';
-import { InProcessBacktestRunner, type BacktestRunner } from './backtest/runner.js';
 import { auditHandlers } from './audit/handlers.js';
 import { createDataModule, type DataModule } from './data/module.js';
 import type { FileDialog } from './data/handlers.js';
@@ -70,8 +71,13 @@ export interface CoreOptions {
   sync?: SyncOptions | undefined;
   /** Where backtests read bars. Default: imported datasets, then CSV files in <dataDir>/datasets. */
   barSource?: BarSource | undefined;
-  /** Where strategy code runs. Default: in-process (tests/CLI only) until the sandbox runner is wired. */
+  /**
+   * Where strategy code runs. Default: the sandbox (SandboxBacktestRunner over the same host pool
+   * as sandbox.execute). Only engine unit tests and the benchmark's reference line run in-process.
+   */
   backtestRunner?: BacktestRunner | undefined;
+  /** Time and memory a backtest (and each sweep set) gets in the sandbox; default 300 s, 1024 MB. */
+  backtestLimits?: Partial<BacktestLimits> | undefined;
 }
 
 export interface Core {
@@ -118,7 +124,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const sandbox = new SandboxPool(options.sandbox ?? {}, logger);
 
   const strategyService = new StrategyService(db, now);
-  const runner = options.backtestRunner ?? new InProcessBacktestRunner();
+  // Backtests share the console's pool: hosts stay warm for both, and a sweep fans out over all of them.
+  const runner = options.backtestRunner ?? new SandboxBacktestRunner(sandbox, options.backtestLimits);
 
   const bus = new EventEmitter();
   bus.setMaxListeners(100);

@@ -24,14 +24,15 @@ export class StoredBarSource implements BarSource {
   }
 
   /**
-   * The arrays may be shared with the bars cache: the engine only reads them, and crossing to a
-   * sandbox host copies them (child-process IPC cannot transfer), so nothing can detach them.
+   * Returns the bars cache's own object: the engine only reads it, crossing to a sandbox host
+   * copies it (child-process IPC cannot transfer), and its identity is what lets the sandbox
+   * runner skip re-sending bars a host already holds. An import or delete invalidates the cache
+   * entry, so changed bars arrive as a new object.
    */
   async load(datasetId: string, from?: number | null, to?: number | null): Promise<BarColumns> {
     const known = this.deps.datasets.list(this.deps.userId).some((d) => d.id === datasetId);
     if (known) {
-      const r = this.deps.query.query(datasetId, from ?? undefined, to ?? undefined);
-      return { ts: r.ts, open: r.open, high: r.high, low: r.low, close: r.close, volume: r.volume };
+      return this.deps.query.query(datasetId, from ?? undefined, to ?? undefined);
     }
     if (this.fallback) return this.fallback.load(datasetId, from, to);
     throw new AppError('NOT_FOUND', `Dataset ${datasetId} was not found.`, { id: datasetId });

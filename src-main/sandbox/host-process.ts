@@ -9,6 +9,7 @@ import type { SandboxError } from '../../src-preload/contract/sandbox.js';
 import type { Logger } from '../logger.js';
 import type { HostCommand } from './host-command.js';
 import { memoryError, runtimeError, timeoutError } from './host/classify.js';
+import { HostCacheMirror } from './host-cache-mirror.js';
 import type { HostStats, HostToMain, MainToHost, SandboxJob, SandboxOutcome } from './protocol.js';
 
 export type HostState = 'starting' | 'idle' | 'busy' | 'dead';
@@ -20,9 +21,17 @@ const STDERR_TAIL_CHARS = 4_000;
 /** What V8 prints when an isolate's heap is exhausted beyond what isolated-vm could stop (e.g. a huge Map). */
 const V8_OOM = /out of memory|heap limit|allocation failed|is_heap_oom|CALL_AND_RETRY_LAST|Last few GCs/i;
 
+/** What a caller can attach to a job: progress from the host, and cancel. */
+export interface JobHooks {
+  signal?: AbortSignal | undefined;
+  onProgress?: ((done: number, total: number) => void) | undefined;
+}
+
 interface Pending {
   id: number;
   job: SandboxJob;
+  hooks: JobHooks;
+  onAbort: (() => void) | null;
   started: number;
   resolve: (o: SandboxOutcome) => void;
   reject: (e: Error) => void;
@@ -40,6 +49,8 @@ export class HostProcess {
   private nextId = 1;
   private stderrTail = '';
   private readonly exited: Promise<void>;
+  /** What this host keeps between engine jobs (bars, engine), as main decided it. */
+  private readonly cache = new HostCacheMirror();
 
   constructor(
     command: HostCommand,
@@ -116,7 +127,7 @@ export class HostProcess {
     return this.child.pid ?? null;
   }
 
-  run(job: SandboxJob): Promise<SandboxOutcome> {
+  run(job: SandboxJob, hooks: JobHooks = {}): Promise<SandboxOutcome> {
     if (this.state !== 'idle') return Promise.reject(new Error(`sandbox host is ${this.state}`));
     this.state = 'busy';
     const id = this.nextId++;
@@ -127,8 +138,15 @@ export class HostProcess {
         this.settle(timeoutError(job.timeoutMs));
         this.kill();
       }, job.timeoutMs + MAIN_GUARD_GRACE_MS);
-      this.pending = { id, job, started: performance.now(), resolve, reject, timer };
-      this.send({ type: 'run', id, job });
+      // Cancel reaches the host as a message; the job ends by itself (with `cancelled`) at its
+      // next progress call, or the host disposes its isolate after a short grace.
+      const onAbort = hooks.signal ? (): void => this.send({ type: 'cancel', id }) : null;
+      this.pending = { id, job, hooks, onAbort, started: performance.now(), resolve, reject, timer };
+      this.send({ type: 'run', id, job: this.cache.prepare(job) });
+      if (onAbort && hooks.signal) {
+        if (hooks.signal.aborted) onAbort();
+        else hooks.signal.addEventListener('abort', onAbort, { once: true });
+      }
     });
   }
 
@@ -157,12 +175,21 @@ export class HostProcess {
       if (msg.type === 'stats') this.stats = msg.stats;
       return;
     }
+    if (msg.type === 'progress') {
+      this.pending.hooks.onProgress?.(msg.done, msg.total);
+      return;
+    }
     if (msg.type === 'done') {
       this.stats = msg.stats;
       this.finish((p) => p.resolve(msg.outcome));
     } else if (msg.type === 'fault') {
       this.stats = msg.stats;
+      // After a fault in an engine job the host's cache may not match main's record of it:
+      // replace the host rather than send it jobs that refer to bars it may not have.
+      const replace = this.pending.job.kind !== 'script';
+      if (replace) this.state = 'dead';
       this.finish((p) => p.reject(new Error(`sandbox host fault: ${msg.message}`)));
+      if (replace) this.kill();
     } else if (msg.type === 'memory-exceeded') {
       const mb = (n: number): number => Math.round(n / 1024 / 1024);
       this.state = 'dead';
@@ -186,6 +213,7 @@ export class HostProcess {
     if (!p) return;
     this.pending = null;
     clearTimeout(p.timer);
+    if (p.onAbort) p.hooks.signal?.removeEventListener('abort', p.onAbort);
     this.runs++;
     if (this.state === 'busy') this.state = 'idle';
     fn(p);
@@ -193,6 +221,18 @@ export class HostProcess {
 }
 
 export function failedOutcome(job: SandboxJob, error: SandboxError, durationMs: number): SandboxOutcome {
+  if (job.kind !== 'script') {
+    return {
+      kind: job.kind,
+      json: null,
+      buffer: null,
+      cancelled: false,
+      durationMs,
+      heapUsedBytes: null,
+      error,
+      strategyError: null,
+    };
+  }
   return {
     kind: job.kind,
     success: false,

@@ -5,15 +5,16 @@
  * replaced straight away so the next job finds a warm one. Nothing here blocks main's event loop:
  * every job is a message out and a message back.
  *
- * `run(job)` is the reusable entry point: the strategy console's channel uses it with a
- * `script` job, the backtest engine adds its own job kind to ./protocol.ts.
+ * `run(job, hooks)` is the reusable entry point: the strategy console's channel uses it with a
+ * `script` job, the backtest runner with `backtest` and `describe` jobs (plus progress and an
+ * AbortSignal in `hooks`).
  */
 import { createRequire } from 'node:module';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { defaultHostCommand, type HostCommand } from './host-command.js';
-import { HostProcess, type HostState } from './host-process.js';
-import type { SandboxJob, SandboxOutcome } from './protocol.js';
+import { HostProcess, type HostState, type JobHooks } from './host-process.js';
+import type { OutcomeOf, SandboxJob, SandboxOutcome } from './protocol.js';
 
 export interface SandboxPoolOptions {
   /** How to start a host; default: this Node with the host entry next to this file. */
@@ -46,6 +47,9 @@ export interface SandboxHealth {
 
 interface Waiting {
   job: SandboxJob;
+  hooks: JobHooks;
+  /** Listener on hooks.signal while queued; removed when the job leaves the queue. */
+  onAbort: (() => void) | null;
   resolve: (o: SandboxOutcome) => void;
   reject: (e: Error) => void;
 }
@@ -85,8 +89,14 @@ export class SandboxPool {
     this.maxQueue = opts.maxQueue ?? 64;
   }
 
-  run(job: SandboxJob): Promise<SandboxOutcome> {
+  /** Jobs that run at once (the number of hosts): callers that fan out (sweeps) feed this many. */
+  get capacity(): number {
+    return this.size;
+  }
+
+  run<J extends SandboxJob>(job: J, hooks: JobHooks = {}): Promise<OutcomeOf<J>> {
     if (this.closed) return Promise.reject(new AppError('UNAVAILABLE', 'The sandbox is shutting down.'));
+    if (hooks.signal?.aborted) return Promise.reject(new AppError('CANCELLED', 'The run was cancelled.'));
     if (this.queue.length >= this.maxQueue) {
       return Promise.reject(
         new AppError('UNAVAILABLE', 'The sandbox is busy with other runs. Try again in a moment.'),
@@ -94,9 +104,21 @@ export class SandboxPool {
     }
     this.used = true;
     return new Promise<SandboxOutcome>((resolve, reject) => {
-      this.queue.push({ job, resolve, reject });
+      const waiting: Waiting = { job, hooks, resolve, reject, onAbort: null };
+      // Cancelled while still queued: leave the queue. Once running, the host handles cancel.
+      if (hooks.signal) {
+        const signal = hooks.signal;
+        waiting.onAbort = () => {
+          const i = this.queue.indexOf(waiting);
+          if (i < 0) return;
+          this.queue.splice(i, 1);
+          reject(new AppError('CANCELLED', 'The run was cancelled.'));
+        };
+        signal.addEventListener('abort', waiting.onAbort, { once: true });
+      }
+      this.queue.push(waiting);
       this.pump();
-    });
+    }) as Promise<OutcomeOf<J>>;
   }
 
   health(): SandboxHealth {
@@ -143,8 +165,9 @@ export class SandboxPool {
         return;
       }
       const w = this.queue.shift() as Waiting;
+      if (w.onAbort) w.hooks.signal?.removeEventListener('abort', w.onAbort);
       host
-        .run(w.job)
+        .run(w.job, w.hooks)
         .then(w.resolve, w.reject)
         .finally(() => this.afterJob(host));
     }

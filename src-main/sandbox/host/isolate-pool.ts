@@ -17,6 +17,14 @@ export interface Lease {
   runtime: ivm.Script;
   memoryMb: number;
   runs: number;
+  /** Backtest engine scripts compiled in this isolate, by engine key (see engine-job.ts). */
+  engines: Map<string, EngineScripts>;
+}
+
+/** The engine bundle and its entry, compiled once per isolate, evaluated in each fresh context. */
+export interface EngineScripts {
+  bundle: ivm.Script;
+  entry: ivm.Script;
 }
 
 export interface IsolatePoolOptions {
@@ -95,7 +103,7 @@ export class IsolatePool {
 function create(memoryMb: number): Lease {
   const isolate = new ivm.Isolate({ memoryLimit: memoryMb });
   const runtime = isolate.compileScriptSync(ISOLATE_RUNTIME_SOURCE, { filename: RUNTIME_FILENAME });
-  return { isolate, runtime, memoryMb, runs: 0 };
+  return { isolate, runtime, memoryMb, runs: 0, engines: new Map() };
 }
 
 function dispose(lease: Lease): void {

@@ -6,6 +6,8 @@
  */
 import { createRequire } from 'node:module';
 import type { HostStats, HostToMain, MainToHost, SandboxJob, SandboxOutcome } from '../protocol.js';
+import { runEngineJob, type JobControl } from './engine-job.js';
+import { HostCache } from './host-cache.js';
 import { defaultIsolatePoolOptions, IsolatePool } from './isolate-pool.js';
 import { rssBudgetBytes } from './memory-budget.js';
 import { runScript } from './script-job.js';
@@ -16,6 +18,12 @@ const warm = process.env.QD_SANDBOX_WARM !== '0';
 const DEFAULT_MEMORY_MB = 512;
 
 const isolates = new IsolatePool({ ...defaultIsolatePoolOptions, warm });
+const cache = new HostCache();
+/** The job being run (one at a time) and its cancel flag. */
+let current: { id: number; control: JobControl } | null = null;
+/** Jobs received but not started yet, and which of them were cancelled before they started. */
+const waiting = new Set<number>();
+const cancelled = new Set<number>();
 const isolatedVmVersion = (createRequire(import.meta.url)('isolated-vm/package.json') as { version: string })
   .version;
 
@@ -25,10 +33,24 @@ const send = (msg: HostToMain, then?: () => void): void => {
 };
 const stats = (): HostStats => ({ rssBytes: process.memoryUsage.rss(), isolatesAlive: isolates.alive });
 
-async function runJob(job: SandboxJob): Promise<SandboxOutcome> {
+async function runJob(id: number, job: SandboxJob): Promise<SandboxOutcome> {
   switch (job.kind) {
     case 'script':
       return runScript(job, isolates);
+    case 'backtest':
+    case 'describe': {
+      const control: JobControl = {
+        cancelled: cancelled.delete(id),
+        onCancel: null,
+        progress: (done, total) => send({ type: 'progress', id, done, total }),
+      };
+      current = { id, control };
+      try {
+        return await runEngineJob(job, isolates, cache, control);
+      } finally {
+        current = null;
+      }
+    }
   }
 }
 
@@ -56,17 +78,41 @@ process.on('message', (raw: unknown) => {
   const msg = raw as MainToHost;
   if (msg.type === 'shutdown') {
     isolates.disposeAll();
+    cache.clear();
     process.exit(0);
   }
   if (msg.type === 'stats') {
     send({ type: 'stats', id: msg.id, stats: stats() });
     return;
   }
+  if (msg.type === 'cancel') {
+    if (current?.id === msg.id) {
+      current.control.cancelled = true;
+      current.control.onCancel?.();
+    } else if (waiting.has(msg.id)) {
+      cancelled.add(msg.id);
+    }
+    return;
+  }
   if (msg.type !== 'run') return;
+  // Store what the job carries (bars, engine) now, so the memory watchdog's baseline includes it.
+  try {
+    cache.accept(msg.job);
+  } catch (err) {
+    send({
+      type: 'fault',
+      id: msg.id,
+      message: `could not store the job's data: ${String(err)}`,
+      stats: stats(),
+    });
+    return;
+  }
+  waiting.add(msg.id);
   chain = chain.then(async () => {
+    waiting.delete(msg.id);
     const stop = watchMemory(msg.id, msg.job.memoryMb);
     try {
-      const outcome = await runJob(msg.job);
+      const outcome = await runJob(msg.id, msg.job);
       stop();
       send({ type: 'done', id: msg.id, outcome, stats: stats() });
     } catch (err) {

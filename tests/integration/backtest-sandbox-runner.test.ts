@@ -1,0 +1,113 @@
+/**
+ * SandboxBacktestRunner against the in-process engine, over a real pool of sandbox hosts:
+ * results are byte-identical, sweeps give the sequential rows in input order, and cancelling a
+ * sweep stops the sets not yet run.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BacktestResult } from '../../src-main/backtest/engine/index.js';
+import { InProcessBacktestRunner } from '../../src-main/backtest/runner.js';
+import { SandboxBacktestRunner } from '../../src-main/backtest/sandbox-runner.js';
+import { expandGrid } from '../../src-main/backtest/sweep-grid.js';
+import { SequentialSweepExecutor } from '../../src-main/backtest/sweep-executor.js';
+import { syntheticBars } from '../../src-main/backtest/synthetic-bars.js';
+import { silentLogger } from '../../src-main/logger.js';
+import { SandboxPool } from '../../src-main/sandbox/sandbox-pool.js';
+import { STRATEGY_TEMPLATES } from '../../src-main/strategies/templates.js';
+import { SMA_CROSS } from '../helpers/bars.js';
+
+let pool: SandboxPool;
+let runner: SandboxBacktestRunner;
+beforeAll(() => {
+  pool = new SandboxPool({ size: 2 }, silentLogger());
+  runner = new SandboxBacktestRunner(pool, { timeoutMs: 60_000, memoryMb: 512 });
+});
+afterAll(async () => {
+  await runner.close();
+  await pool.close();
+});
+
+const bytes = (a: Float64Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+function expectSame(a: BacktestResult, b: BacktestResult): void {
+  const series = (r: BacktestResult): [string, Float64Array][] => [
+    ['ts', r.ts],
+    ['equity', r.equity],
+    ['drawdown', r.drawdown],
+    ['position', r.position],
+    ...Object.entries(r.trades).map(([k, v]) => [`trades.${k}`, v] as [string, Float64Array]),
+    ...Object.entries(r.fills).map(([k, v]) => [`fills.${k}`, v] as [string, Float64Array]),
+  ];
+  const sa = series(a);
+  const sb = new Map(series(b));
+  expect(sa.map(([k]) => k).sort()).toEqual([...sb.keys()].sort());
+  for (const [k, v] of sa) {
+    expect(bytes(v).equals(bytes(sb.get(k)!)), `series ${k}`).toBe(true);
+  }
+  const rest = (r: BacktestResult) => ({
+    startIndex: r.startIndex,
+    bars: r.bars,
+    params: r.params,
+    orders: r.orders,
+    logs: r.logs,
+    logsDropped: r.logsDropped,
+    metrics: r.metrics,
+    cancelled: r.cancelled,
+  });
+  expect(JSON.stringify(rest(a))).toBe(JSON.stringify(rest(b)));
+  expect(rest(a)).toEqual(rest(b));
+}
+
+describe('sandbox runner vs in-process engine', () => {
+  it('gives byte-identical results for every template, with costs and a range', async () => {
+    const columns = syntheticBars(30_000, { seed: 13 });
+    const local = new InProcessBacktestRunner();
+    for (const t of STRATEGY_TEMPLATES) {
+      const req = {
+        columns,
+        source: t.source,
+        costs: { commissionPct: 0.05, slippageTicks: 1 },
+        range: { from: columns.ts[1_000]!, to: columns.ts[25_000]! },
+      };
+      const inSandbox = await runner.run(req);
+      const inProcess = await local.run(req);
+      expect(inSandbox.bars).toBe(24_001);
+      expectSame(inSandbox, inProcess);
+    }
+  });
+
+  it('sweeps N sets over the hosts and returns the sequential rows in input order', async () => {
+    const columns = syntheticBars(20_000, { seed: 21 });
+    const paramSets = expandGrid({ fast: [3, 5, 8, 13], slow: { from: 20, to: 40, step: 10 } });
+    paramSets.push({ fast: 0, slow: 20 }); // outside its range: that row fails, the rest run
+    const req = { columns, source: SMA_CROSS, paramSets, costs: { commissionPct: 0.1 } };
+    const progress: number[] = [];
+    const rows = await runner.sweep(req, { onProgress: (d) => progress.push(d) });
+    const seq = await new SequentialSweepExecutor().run(req);
+    expect(rows).toHaveLength(paramSets.length);
+    expect(rows).toEqual(seq);
+    expect(rows.at(-1)).toMatchObject({ error: { code: 'VALIDATION' } });
+    expect(progress.at(-1)).toBe(paramSets.length);
+  });
+
+  it('cancelling a sweep stops the sets not yet run, and the pool serves the next run', async () => {
+    const columns = syntheticBars(100_000, { seed: 3 });
+    const paramSets = Array.from({ length: 40 }, (_, k) => ({ fast: 5 + (k % 5), slow: 20 + k }));
+    const abort = new AbortController();
+    let done = 0;
+    const sweep = runner.sweep(
+      { columns, source: SMA_CROSS, paramSets },
+      {
+        signal: abort.signal,
+        onProgress: (d) => {
+          done = d;
+          if (d === 2) abort.abort();
+        },
+      },
+    );
+    await expect(sweep).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(done).toBeLessThan(paramSets.length);
+    const after = await runner.run({ columns, source: SMA_CROSS });
+    expect(after.bars).toBe(100_000);
+    expect(pool.health().state).toBe('ready');
+  });
+});
