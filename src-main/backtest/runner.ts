@@ -31,6 +31,12 @@ export interface RunRequest {
   params?: ParamValues | undefined;
   costs?: Partial<Costs> | undefined;
   range?: { from?: number | null; to?: number | null } | undefined;
+  /**
+   * Bring back every order the strategy placed. Nothing persists them, and for a busy strategy
+   * they are most of the result's bytes (12 MB of JSON for 1 M bars), so runs leave them out
+   * unless a caller (a test, a debugging tool) asks. The in-process runner always has them.
+   */
+  withOrders?: boolean | undefined;
 }
 
 export interface RunOptions {

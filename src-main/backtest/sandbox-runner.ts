@@ -140,7 +140,12 @@ export class SandboxBacktestRunner implements BacktestRunner {
           source: req.source,
           result,
           columns: { key: this.columnsKey(req.columns), payload: req.columns as WireColumns },
-          configJson: JSON.stringify({ params, costs: req.costs, range: req.range }),
+          configJson: JSON.stringify({
+            params,
+            costs: req.costs,
+            range: req.range,
+            withOrders: req.withOrders === true,
+          }),
           progress: opts.onProgress !== undefined,
         },
         { signal: opts.signal, onProgress: opts.onProgress },

@@ -67,11 +67,16 @@ describe('sandbox runner vs in-process engine', () => {
         source: t.source,
         costs: { commissionPct: 0.05, slippageTicks: 1 },
         range: { from: columns.ts[1_000]!, to: columns.ts[25_000]! },
+        withOrders: true,
       };
       const inSandbox = await runner.run(req);
       const inProcess = await local.run(req);
       expect(inSandbox.bars).toBe(24_001);
       expectSame(inSandbox, inProcess);
+      // Without withOrders (what the app asks) only the order list is left out.
+      const lean = await runner.run({ ...req, withOrders: false });
+      expect(lean.orders).toEqual([]);
+      expectSame({ ...lean, orders: inProcess.orders }, inProcess);
     }
   });
 

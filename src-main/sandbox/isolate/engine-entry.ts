@@ -76,7 +76,7 @@ export const ENGINE_ENTRY_SOURCE = String.raw`
     return out(stringify({ error: { kind: kind, message: message, barIndex: barIndex } }));
   }
 
-  function pack(r) {
+  function pack(r, withOrders) {
     // No ts: it is a slice of the bars main already has (startIndex, bars), 8 bytes a bar saved.
     const series = [['equity', r.equity], ['drawdown', r.drawdown], ['position', r.position]];
     for (let i = 0; i < TRADE_FIELDS.length; i++) series[series.length] = ['trades.' + TRADE_FIELDS[i], r.trades[TRADE_FIELDS[i]]];
@@ -97,7 +97,7 @@ export const ENGINE_ENTRY_SOURCE = String.raw`
       startIndex: r.startIndex,
       bars: r.bars,
       params: r.params,
-      orders: r.orders,
+      orders: withOrders ? r.orders : [],
       logs: r.logs,
       logsDropped: r.logsDropped,
       metrics: r.metrics,
@@ -121,7 +121,7 @@ export const ENGINE_ENTRY_SOURCE = String.raw`
         },
       });
       if (r.cancelled) return out(stringify({ cancelled: true }));
-      return full ? pack(r) : out(stringify({ metrics: r.metrics }));
+      return full ? pack(r, config.withOrders === true) : out(stringify({ metrics: r.metrics }));
     } catch (e) {
       return failure(e);
     }
