@@ -6,6 +6,7 @@
  * main sent (the engine's ts is exactly that slice).
  */
 import { AppError } from '../errors.js';
+import { drawdownSeries } from './engine/metrics.js';
 import {
   FILL_FIELDS,
   TRADE_FIELDS,
@@ -33,6 +34,9 @@ export function decodeResult(json: string, buffer: ArrayBuffer | null, barsTs: F
     if (!s) throw new AppError('SANDBOX_RUNTIME', `The backtest result is missing its ${name} series.`);
     return s;
   };
+  const equity = take('equity');
+  const drawdown = new Float64Array(equity.length);
+  drawdownSeries(equity, drawdown);
   const trades = {} as Record<string, Float64Array>;
   for (const f of TRADE_FIELDS) trades[f] = take(`trades.${f}`);
   const fills = {} as Record<string, Float64Array>;
@@ -42,9 +46,9 @@ export function decodeResult(json: string, buffer: ArrayBuffer | null, barsTs: F
     bars: parsed.bars,
     params: parsed.params,
     ts: barsTs.slice(parsed.startIndex, parsed.startIndex + parsed.bars),
-    equity: take('equity'),
-    drawdown: take('drawdown'),
-    position: take('position'),
+    equity,
+    drawdown,
+    position: series.get('position') ?? new Float64Array(0),
     trades: trades as unknown as TradeColumns,
     fills: fills as unknown as FillColumns,
     orders: parsed.orders,

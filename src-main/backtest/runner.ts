@@ -32,11 +32,13 @@ export interface RunRequest {
   costs?: Partial<Costs> | undefined;
   range?: { from?: number | null; to?: number | null } | undefined;
   /**
-   * Bring back every order the strategy placed. Nothing persists them, and for a busy strategy
-   * they are most of the result's bytes (12 MB of JSON for 1 M bars), so runs leave them out
-   * unless a caller (a test, a debugging tool) asks. The in-process runner always has them.
+   * Bring back every order the strategy placed and the per-bar position series. Nothing persists
+   * them, and for a busy strategy they are most of the result's bytes (12 MB of JSON and 8 MB of
+   * floats for 1 M bars), so runs leave them out (`orders` empty, `position` of length 0) unless a
+   * caller (a test, a debugging tool) asks. Drawdown always comes back: it is recomputed from
+   * equity on arrival rather than shipped. The in-process runner always has everything.
    */
-  withOrders?: boolean | undefined;
+  detail?: boolean | undefined;
 }
 
 export interface RunOptions {

@@ -144,7 +144,7 @@ export class SandboxBacktestRunner implements BacktestRunner {
             params,
             costs: req.costs,
             range: req.range,
-            withOrders: req.withOrders === true,
+            detail: req.detail === true,
           }),
           progress: opts.onProgress !== undefined,
         },

@@ -67,16 +67,17 @@ describe('sandbox runner vs in-process engine', () => {
         source: t.source,
         costs: { commissionPct: 0.05, slippageTicks: 1 },
         range: { from: columns.ts[1_000]!, to: columns.ts[25_000]! },
-        withOrders: true,
+        detail: true,
       };
       const inSandbox = await runner.run(req);
       const inProcess = await local.run(req);
       expect(inSandbox.bars).toBe(24_001);
       expectSame(inSandbox, inProcess);
-      // Without withOrders (what the app asks) only the order list is left out.
-      const lean = await runner.run({ ...req, withOrders: false });
+      // Without detail (what the app asks) only the orders and the position series are left out.
+      const lean = await runner.run({ ...req, detail: false });
       expect(lean.orders).toEqual([]);
-      expectSame({ ...lean, orders: inProcess.orders }, inProcess);
+      expect(lean.position).toHaveLength(0);
+      expectSame({ ...lean, orders: inProcess.orders, position: inProcess.position }, inProcess);
     }
   });
 

@@ -76,9 +76,12 @@ export const ENGINE_ENTRY_SOURCE = String.raw`
     return out(stringify({ error: { kind: kind, message: message, barIndex: barIndex } }));
   }
 
-  function pack(r, withOrders) {
+  function pack(r, detail) {
     // No ts: it is a slice of the bars main already has (startIndex, bars), 8 bytes a bar saved.
-    const series = [['equity', r.equity], ['drawdown', r.drawdown], ['position', r.position]];
+    // No drawdown: main recomputes it from equity in one pass, cheaper than 8 bytes a bar on the
+    // wire. Position only on request (nothing persists it).
+    const series = [['equity', r.equity]];
+    if (detail) series[series.length] = ['position', r.position];
     for (let i = 0; i < TRADE_FIELDS.length; i++) series[series.length] = ['trades.' + TRADE_FIELDS[i], r.trades[TRADE_FIELDS[i]]];
     for (let i = 0; i < FILL_FIELDS.length; i++) series[series.length] = ['fills.' + FILL_FIELDS[i], r.fills[FILL_FIELDS[i]]];
     let total = 0;
@@ -97,7 +100,7 @@ export const ENGINE_ENTRY_SOURCE = String.raw`
       startIndex: r.startIndex,
       bars: r.bars,
       params: r.params,
-      orders: withOrders ? r.orders : [],
+      orders: detail ? r.orders : [],
       logs: r.logs,
       logsDropped: r.logsDropped,
       metrics: r.metrics,
@@ -121,7 +124,7 @@ export const ENGINE_ENTRY_SOURCE = String.raw`
         },
       });
       if (r.cancelled) return out(stringify({ cancelled: true }));
-      return full ? pack(r, config.withOrders === true) : out(stringify({ metrics: r.metrics }));
+      return full ? pack(r, config.detail === true) : out(stringify({ metrics: r.metrics }));
     } catch (e) {
       return failure(e);
     }
