@@ -4,24 +4,16 @@
  * data dir (the data-import page will replace this step), a strategy from a template, a run with
  * metrics and charts, the trades exported as CSV.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { syntheticBars } from '../../src-main/backtest/synthetic-bars.js';
-import { startHarness, type Harness } from '../../src-main/harness/harness-server.js';
-import { hasChromium, launchChromium } from '../helpers/chromium.js';
-import { RENDERER_DIR, assertRendererBuilt } from '../helpers/renderer-build.js';
-import { tempDir } from '../helpers/temp-core.js';
+import { hasChromium } from '../helpers/chromium.js';
+import { harnessSession } from '../helpers/harness-session.js';
 
 describe.skipIf(!hasChromium)('backtests in the browser harness (Debian Chromium)', () => {
-  let harness: Harness;
-  let browser: Browser;
-  let dataDir: string;
-
-  beforeAll(async () => {
-    assertRendererBuilt();
-    dataDir = tempDir('qd-e2e-bt-');
+  // A CSV in <dataDir>/datasets is a dataset backtests can use (the CSV-folder bar source).
+  const s = harnessSession('qd-e2e-bt-', (dataDir) => {
     mkdirSync(path.join(dataDir, 'datasets'));
     const c = syntheticBars(1500, { seed: 4, stepMs: 86_400_000 });
     const lines = ['date,open,high,low,close,volume'];
@@ -38,22 +30,16 @@ describe.skipIf(!hasChromium)('backtests in the browser harness (Debian Chromium
       );
     }
     writeFileSync(path.join(dataDir, 'datasets', 'sample.csv'), lines.join('\n'));
-    harness = await startHarness({ dataDir, rendererDir: RENDERER_DIR });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await harness?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    return {};
   });
 
   it('creates a strategy from a template, runs it, shows metrics and charts, exports the trades', async () => {
-    const page = await browser.newPage({ acceptDownloads: true });
+    const page = await s.browser.newPage({ acceptDownloads: true });
     const consoleErrors: string[] = [];
     page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(m.text());
     });
-    await page.goto(harness.url);
+    await page.goto(s.harness.url);
     await page.getByRole('link', { name: 'Strategies' }).click();
     await page.getByLabel('New from template').selectOption('sma-crossover');
     await expect.poll(() => page.getByLabel('Strategy name').inputValue()).toBe('SMA crossover');
@@ -77,14 +63,14 @@ describe.skipIf(!hasChromium)('backtests in the browser harness (Debian Chromium
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Export trades (CSV)' }).click(),
     ]);
-    const file = path.join(dataDir, 'trades.csv');
+    const file = path.join(s.dataDir, 'trades.csv');
     await download.saveAs(file);
     const csv = readFileSync(file, 'utf8').trim().split('\n');
     expect(csv[0]).toBe(
       'side,qty,entry_time,entry_price,exit_time,exit_price,pnl,return_pct,commission,exit_reason',
     );
 
-    const runs = await harness.core.invoke('backtests.list');
+    const runs = await s.harness.core.invoke('backtests.list');
     expect(runs).toMatchObject({
       ok: true,
       data: { total: 1, items: [{ status: 'done', params: { fast: 5, slow: 30 } }] },
@@ -93,6 +79,6 @@ describe.skipIf(!hasChromium)('backtests in the browser harness (Debian Chromium
       .metrics;
     expect(csv.length - 1).toBe(metrics.trades);
     expect(consoleErrors).toEqual([]);
-    await page.screenshot({ path: `${dataDir}/backtest.png`, fullPage: true });
+    await page.screenshot({ path: `${s.dataDir}/backtest.png`, fullPage: true });
   });
 });

@@ -1,32 +1,14 @@
 /// <reference lib="dom" />
-import { rmSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../../src-main/harness/harness-server.js';
-import { hasChromium, launchChromium } from '../helpers/chromium.js';
-import { RENDERER_DIR, assertRendererBuilt } from '../helpers/renderer-build.js';
-import { tempDir } from '../helpers/temp-core.js';
+import { describe, expect, it } from 'vitest';
+import { hasChromium } from '../helpers/chromium.js';
+import { harnessSession } from '../helpers/harness-session.js';
 
 describe.skipIf(!hasChromium)('strategy console in the browser harness (Debian Chromium)', () => {
-  let harness: Harness;
-  let browser: Browser;
-  let dataDir: string;
-
-  beforeAll(async () => {
-    assertRendererBuilt();
-    dataDir = tempDir('qd-e2e-console-');
-    harness = await startHarness({ dataDir, rendererDir: RENDERER_DIR });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await harness?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const s = harnessSession('qd-e2e-console-');
 
   it('runs the sample in the sandbox, then marks the line of a syntax error', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${harness.url}#/strategies`);
+    const page = await s.browser.newPage();
+    await page.goto(`${s.harness.url}#/strategies`);
     const console = page.getByRole('region', { name: 'Strategy console' });
     await console.getByRole('button', { name: 'Run' }).click();
     await expect

@@ -1,44 +1,25 @@
 /// <reference lib="dom" />
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../../src-main/harness/harness-server.js';
-import { hasChromium, launchChromium } from '../helpers/chromium.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { hasChromium } from '../helpers/chromium.js';
 import { dailyBars, toCsv } from '../helpers/csv.js';
-import { RENDERER_DIR, assertRendererBuilt } from '../helpers/renderer-build.js';
-import { tempDir } from '../helpers/temp-core.js';
+import { harnessSession } from '../helpers/harness-session.js';
 
 describe.skipIf(!hasChromium)('Data page in the browser harness (Debian Chromium)', () => {
-  let harness: Harness;
-  let browser: Browser;
-  let dataDir: string;
-  let dialogFile: string;
-
-  beforeAll(async () => {
-    assertRendererBuilt();
-    dataDir = tempDir('qd-e2e-data-');
+  let dialogFile = '';
+  const s = harnessSession('qd-e2e-data-', (dataDir) => {
     dialogFile = `${dataDir}/picked-daily.csv`;
     writeFileSync(dialogFile, toCsv(dailyBars(30)));
-    harness = await startHarness({
-      dataDir,
-      rendererDir: RENDERER_DIR,
-      dialog: { openFile: async () => dialogFile },
-    });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await harness?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    return { dialog: { openFile: async () => dialogFile } };
   });
 
   it('uploads a file, shows rejected-row reasons, the quota, the history, and deletes with confirmation', async () => {
-    const page = await browser.newPage();
+    const page = await s.browser.newPage();
     const consoleErrors: string[] = [];
     page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(m.text());
     });
-    await page.goto(`${harness.url}#/data`);
+    await page.goto(`${s.harness.url}#/data`);
     await page.getByRole('heading', { name: 'Data', exact: true }).waitFor();
 
     const csv = toCsv(dailyBars(100)) + '2021-01-01,10,5,9,11,100\n'; // one row with high < open
@@ -65,7 +46,7 @@ describe.skipIf(!hasChromium)('Data page in the browser harness (Debian Chromium
       .poll(() => page.getByRole('table', { name: 'Stored files' }).locator('tbody tr').count())
       .toBe(1);
 
-    const usage = await harness.core.invoke('storage.usage');
+    const usage = await s.harness.core.invoke('storage.usage');
     expect(usage).toMatchObject({ ok: true, data: { fileCount: 1 } });
     expect(usage.ok && (usage.data as { usedBytes: number }).usedBytes).toBe(
       readFileSync(dialogFile).byteLength,
