@@ -1,9 +1,17 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import { buildEngineBundle } from './src-main/backtest/engine-bundle.js';
+
+// The backtest engine as one script, inlined into main: the built app ships neither the engine's
+// TypeScript sources nor esbuild (src-main/backtest/engine-bundle.ts).
+const engineBundle = await buildEngineBundle(
+  resolve(import.meta.dirname, 'src-main/backtest/engine/index.ts'),
+);
 
 export default defineConfig({
   main: {
+    define: { __QD_ENGINE_BUNDLE__: JSON.stringify(engineBundle) },
     build: {
       outDir: 'out/main',
       rollupOptions: {

@@ -4,26 +4,36 @@
  * IIFE that assigns `globalThis.QdEngine`; it imports nothing, so the same text runs in an
  * isolated-vm context, a worker thread or node:vm.
  *
- * esbuild is available wherever the TypeScript sources are (it is vite's dependency: dev, tests,
- * CLI, benchmarks). For the packaged app the lead can move this to build time (an electron-vite
- * plugin emitting the same string, or `?raw` import of a prebuilt file); `engineBundle()` is the
- * one seam to change.
+ * The app is built by electron-vite, which inlines this bundle as `__QD_ENGINE_BUNDLE__` at build
+ * time (electron.vite.config.ts runs `buildEngineBundle` once): the built app has neither the
+ * engine's TypeScript sources nor esbuild. From source (tests, the CLI, benchmarks, via tsx) the
+ * constant does not exist and the bundle is built on first use with esbuild, vite's dependency.
  */
 import path from 'node:path';
+
+/** Replaced by the bundle's text in the electron-vite build (see electron.vite.config.ts). */
+declare const __QD_ENGINE_BUNDLE__: string | undefined;
 
 let cached: Promise<string> | null = null;
 
 export const ENGINE_GLOBAL = 'QdEngine';
 
 export function engineBundle(): Promise<string> {
-  cached ??= build();
+  cached ??=
+    typeof __QD_ENGINE_BUNDLE__ === 'string' ? Promise.resolve(__QD_ENGINE_BUNDLE__) : buildEngineBundle();
   return cached;
 }
 
-async function build(): Promise<string> {
-  const esbuild = await import('esbuild');
+/** A variable specifier keeps the bundler from pulling esbuild into the app's main bundle. */
+const ESBUILD = 'esbuild';
+
+/** `entry` is given by the build config, whose bundling moves `import.meta.dirname`. */
+export async function buildEngineBundle(
+  entry = path.join(import.meta.dirname, 'engine', 'index.ts'),
+): Promise<string> {
+  const esbuild = (await import(/* @vite-ignore */ ESBUILD)) as typeof import('esbuild');
   const out = await esbuild.build({
-    entryPoints: [path.join(import.meta.dirname, 'engine', 'index.ts')],
+    entryPoints: [entry],
     bundle: true,
     write: false,
     format: 'iife',
