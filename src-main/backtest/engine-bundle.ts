@@ -10,6 +10,7 @@
  * constant does not exist and the bundle is built on first use with esbuild, vite's dependency.
  */
 import path from 'node:path';
+import type * as Esbuild from 'esbuild';
 
 /** Replaced by the bundle's text in the electron-vite build (see electron.vite.config.ts). */
 declare const __QD_ENGINE_BUNDLE__: string | undefined;
@@ -31,7 +32,7 @@ const ESBUILD = 'esbuild';
 export async function buildEngineBundle(
   entry = path.join(import.meta.dirname, 'engine', 'index.ts'),
 ): Promise<string> {
-  const esbuild = (await import(/* @vite-ignore */ ESBUILD)) as typeof import('esbuild');
+  const esbuild = (await import(/* @vite-ignore */ ESBUILD)) as typeof Esbuild;
   const out = await esbuild.build({
     entryPoints: [entry],
     bundle: true,
