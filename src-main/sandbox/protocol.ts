@@ -52,6 +52,11 @@ export interface BacktestJob extends EngineJobBase {
   configJson: string;
   /** Send a `progress` message at each engine progress call (single runs; sweeps count tasks). */
   progress: boolean;
+  /**
+   * A sweep's id: consecutive tasks of one sweep (same source, engine and bars) on a host reuse
+   * one context and one copy of the bars (restored before each set; docs/sandbox.md).
+   */
+  session?: string;
 }
 
 /** Evaluate a strategy's top level and return its declared parameters (strategies.inspect). */
