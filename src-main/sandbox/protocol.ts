@@ -47,7 +47,8 @@ interface EngineJobBase {
 export interface BacktestJob extends EngineJobBase {
   kind: 'backtest';
   result: 'full' | 'metrics';
-  columns: Cached<WireColumns>;
+  /** `file`: the bars were written there instead of sent (bars-file.ts); payload is null then. */
+  columns: Cached<WireColumns> & { file?: string };
   /** JSON of { params, costs, range }: parsed inside the isolate. */
   configJson: string;
   /** Send a `progress` message at each engine progress call (single runs; sweeps count tasks). */
