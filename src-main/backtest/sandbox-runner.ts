@@ -82,7 +82,11 @@ export class SandboxBacktestRunner implements BacktestRunner {
     // A private controller: the first fatal error (or the caller's cancel) stops every lane.
     const stop = new AbortController();
     // One id per sweep: a host runs this sweep's consecutive sets in one context (docs/sandbox.md).
-    const session = `sweep:${randomUUID()}`;
+    // A session holds the bars twice in the isolate (working + pristine copy): only when that
+    // stays within a quarter of the isolate's limit, so no sweep fails where single runs fit.
+    const barsBytes = 6 * req.columns.ts.byteLength;
+    const session =
+      2 * barsBytes <= (this.limits.memoryMb * 1024 * 1024) / 4 ? `sweep:${randomUUID()}` : undefined;
     const onAbort = (): void => stop.abort();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     if (opts.signal?.aborted) stop.abort();
