@@ -81,6 +81,12 @@ export class SandboxBacktestRunner implements BacktestRunner {
     let done = 0;
     // A private controller: the first fatal error (or the caller's cancel) stops every lane.
     const stop = new AbortController();
+    // One id per sweep: a host runs this sweep's consecutive sets in one context (docs/sandbox.md).
+    // A session holds the bars twice in the isolate (working + pristine copy): only when that
+    // stays within a quarter of the isolate's limit, so no sweep fails where single runs fit.
+    const barsBytes = 6 * req.columns.ts.byteLength;
+    const session =
+      2 * barsBytes <= (this.limits.memoryMb * 1024 * 1024) / 4 ? `sweep:${randomUUID()}` : undefined;
     const onAbort = (): void => stop.abort();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     if (opts.signal?.aborted) stop.abort();
@@ -89,7 +95,7 @@ export class SandboxBacktestRunner implements BacktestRunner {
         const k = next++;
         const params = req.paramSets[k] as ParamValues;
         try {
-          const out = await this.task(req, params, 'metrics', { signal: stop.signal });
+          const out = await this.task(req, params, 'metrics', { signal: stop.signal }, session);
           rows[k] = { params, metrics: (JSON.parse(expectJson(out)) as { metrics: Metrics }).metrics };
         } catch (err) {
           const e = err instanceof AppError ? err : strategyErrorToApp(err);
@@ -125,6 +131,7 @@ export class SandboxBacktestRunner implements BacktestRunner {
     params: ParamValues | undefined,
     result: 'full' | 'metrics',
     opts: RunOptions,
+    session?: string,
   ): Promise<EngineOutcome> {
     if (opts.signal?.aborted) throw new CancelledError();
     const engine = await this.engineRef();
@@ -147,6 +154,7 @@ export class SandboxBacktestRunner implements BacktestRunner {
             detail: req.detail === true,
           }),
           progress: opts.onProgress !== undefined,
+          ...(session === undefined ? {} : { session }),
         },
         { signal: opts.signal, onProgress: opts.onProgress },
       );

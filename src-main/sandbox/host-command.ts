@@ -17,8 +17,13 @@ export interface HostCommand {
   env?: Record<string, string>;
 }
 
-/** isolated-vm refuses to load in a process started from Node's startup snapshot. */
-export const HOST_NODE_FLAGS = ['--no-node-snapshot'];
+/**
+ * isolated-vm refuses to load in a process started from Node's startup snapshot. A larger young
+ * generation (V8 flags are process-wide, so every isolate gets it; it only grows when used) means
+ * fewer scavenges in a backtest's bar loop: a 1 M-bar sweep on 2 hosts went from ~6.6 s to ~5.7 s
+ * (medians of alternating runs, docs/sandbox.md).
+ */
+export const HOST_NODE_FLAGS = ['--no-node-snapshot', '--max-semi-space-size=32'];
 
 export function defaultHostCommand(): HostCommand {
   const here = import.meta.dirname;

@@ -10,6 +10,7 @@ import type { Logger } from '../logger.js';
 import type { HostCommand } from './host-command.js';
 import { memoryError, runtimeError, timeoutError } from './host/classify.js';
 import { HostCacheMirror } from './host-cache-mirror.js';
+import { removeBarsFile, writeBarsFile } from './bars-file.js';
 import type { HostStats, HostToMain, MainToHost, SandboxJob, SandboxOutcome } from './protocol.js';
 
 export type HostState = 'starting' | 'idle' | 'busy' | 'dead';
@@ -36,6 +37,8 @@ interface Pending {
   resolve: (o: SandboxOutcome) => void;
   reject: (e: Error) => void;
   timer: NodeJS.Timeout;
+  /** The bars file this job was sent (bars-file.ts): removed when the job settles. */
+  barsFile?: string;
 }
 
 export class HostProcess {
@@ -142,7 +145,16 @@ export class HostProcess {
       // next progress call, or the host disposes its isolate after a short grace.
       const onAbort = hooks.signal ? (): void => this.send({ type: 'cancel', id }) : null;
       this.pending = { id, job, hooks, onAbort, started: performance.now(), resolve, reject, timer };
-      this.send({ type: 'run', id, job: this.cache.prepare(job) });
+      let wire = this.cache.prepare(job);
+      if (wire.kind === 'backtest' && wire.columns.payload !== null) {
+        // Bars by file when it can be written (bars-file.ts), by the channel otherwise.
+        const file = writeBarsFile(wire.columns.payload);
+        if (file !== null) {
+          wire = { ...wire, columns: { key: wire.columns.key, payload: null, file } };
+          this.pending.barsFile = file;
+        }
+      }
+      this.send({ type: 'run', id, job: wire });
       if (onAbort && hooks.signal) {
         if (hooks.signal.aborted) onAbort();
         else hooks.signal.addEventListener('abort', onAbort, { once: true });
@@ -214,6 +226,7 @@ export class HostProcess {
     this.pending = null;
     clearTimeout(p.timer);
     if (p.onAbort) p.hooks.signal?.removeEventListener('abort', p.onAbort);
+    if (p.barsFile) removeBarsFile(p.barsFile);
     this.runs++;
     if (this.state === 'busy') this.state = 'idle';
     fn(p);

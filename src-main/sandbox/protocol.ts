@@ -47,11 +47,17 @@ interface EngineJobBase {
 export interface BacktestJob extends EngineJobBase {
   kind: 'backtest';
   result: 'full' | 'metrics';
-  columns: Cached<WireColumns>;
+  /** `file`: the bars were written there instead of sent (bars-file.ts); payload is null then. */
+  columns: Cached<WireColumns> & { file?: string };
   /** JSON of { params, costs, range }: parsed inside the isolate. */
   configJson: string;
   /** Send a `progress` message at each engine progress call (single runs; sweeps count tasks). */
   progress: boolean;
+  /**
+   * A sweep's id: consecutive tasks of one sweep (same source, engine and bars) on a host reuse
+   * one context and one copy of the bars (restored before each set; docs/sandbox.md).
+   */
+  session?: string;
 }
 
 /** Evaluate a strategy's top level and return its declared parameters (strategies.inspect). */

@@ -95,6 +95,30 @@ describe('sandbox runner vs in-process engine', () => {
     expect(progress.at(-1)).toBe(paramSets.length);
   });
 
+  it('a sweep set that writes into the bars or detaches them does not change the next sets', async () => {
+    const columns = syntheticBars(2_000, { seed: 5 });
+    // Reaches the engine's own columns (ctx.cols) and, on its last bar, doubles every close and
+    // detaches the volume buffer: the sets after it on the same host must see the pristine bars.
+    const source = `const params = { fast: { default: 5 }, slow: { default: 20 } };
+let fast, slow, n = 0;
+function init(ctx) { fast = ctx.sma(ctx.params.fast); slow = ctx.sma(ctx.params.slow); }
+function onBar(ctx) {
+  if (ctx.crossover(fast, slow) && ctx.position <= 0) ctx.buy();
+  else if (ctx.crossunder(fast, slow) && ctx.position > 0) ctx.exit();
+  if (++n === 2000) { const c = ctx.cols.close; for (let i = 0; i < c.length; i++) c[i] *= 2; ctx.cols.volume.buffer.transfer(); }
+}`;
+    const paramSets = expandGrid({ fast: [3, 5, 8], slow: [20, 30] });
+    const rows = await runner.sweep({ columns, source, paramSets });
+    const single = await Promise.all(
+      paramSets.map(async (params) => ({
+        params,
+        metrics: (await runner.run({ columns, source, params })).metrics,
+      })),
+    );
+    expect(rows).toEqual(single);
+    expect(columns.close[0]).toBe(syntheticBars(2_000, { seed: 5 }).close[0]);
+  });
+
   it('cancelling a sweep stops the sets not yet run, and the pool serves the next run', async () => {
     const columns = syntheticBars(100_000, { seed: 3 });
     const paramSets = Array.from({ length: 40 }, (_, k) => ({ fast: 5 + (k % 5), slow: 20 + k }));

@@ -18,11 +18,25 @@ import type { BacktestJob, DescribeJob, EngineOutcome, StrategyFailure } from '.
 import { ENGINE_ENTRY_FILENAME, ENGINE_ENTRY_SOURCE } from '../isolate/engine-entry.js';
 import { classifyThrown, runtimeError } from './classify.js';
 import type { HostCache } from './host-cache.js';
-import type { EngineScripts, IsolatePool, Lease } from './isolate-pool.js';
+import { endSession, type EngineScripts, type IsolatePool, type Lease } from './isolate-pool.js';
 
 const GUARD_GRACE_MS = 100;
 const CANCEL_GRACE_MS = 1_000;
 const ENGINE_FILENAME = 'qd-engine.js';
+/** A sweep session's context is dropped when no task of it arrived for this long. */
+const SESSION_IDLE_MS = 1_000;
+
+/** What a sweep session keeps in its lease between tasks. */
+interface EngineSession {
+  id: string;
+  columnsKey: string;
+  engineKey: string;
+  source: string;
+  memoryMb: number;
+  context: ivm.Context;
+  entry: ivm.Reference;
+}
+const sessions = new WeakMap<Lease, EngineSession>();
 
 /** Shared between the host's message loop (which sets `cancelled`) and the running job. */
 export interface JobControl {
@@ -70,7 +84,23 @@ export async function runEngineJob(
     throw new Error('the sandbox host is missing the engine or the bars this job refers to');
   }
 
-  const lease = isolates.acquire(job.memoryMb);
+  const sessionId = job.kind === 'backtest' && job.session !== undefined ? job.session : null;
+  const lease = isolates.acquire(job.memoryMb, sessionId);
+  // A later task of the same sweep on this isolate: its context (and bars) are still there.
+  let kept = sessionId === null || lease.session === null ? undefined : sessions.get(lease);
+  if (
+    kept &&
+    !(
+      job.kind === 'backtest' &&
+      kept.id === sessionId &&
+      kept.columnsKey === job.columns.key &&
+      kept.engineKey === job.engine.key &&
+      kept.source === job.source
+    )
+  ) {
+    endSession(lease);
+    kept = undefined;
+  }
   let guardFired = false;
   let cancelForced = false;
   const dispose = (): void => {
@@ -94,15 +124,23 @@ export async function runEngineJob(
   let progressRef: ivm.Reference | undefined;
   let reusable = false;
   try {
-    const scripts = engineScripts(lease, job.engine.key, engineSource);
-    context = lease.isolate.createContextSync();
-    const init = lease.runtime.runSync(context, { reference: true, timeout: remaining() }) as ivm.Reference;
-    init.applySync(undefined, [runtimeConfig()], { timeout: remaining() });
-    init.release();
-    scripts.bundle.runSync(context, { timeout: remaining() });
-    entry = scripts.entry.runSync(context, { reference: true, timeout: remaining() }) as ivm.Reference;
+    if (kept) {
+      context = kept.context;
+      entry = kept.entry;
+      // Until this task succeeds the lease's session is off: a failure below releases both.
+      lease.session = null;
+    } else {
+      const scripts = engineScripts(lease, job.engine.key, engineSource);
+      context = lease.isolate.createContextSync();
+      const init = lease.runtime.runSync(context, { reference: true, timeout: remaining() }) as ivm.Reference;
+      init.applySync(undefined, [runtimeConfig()], { timeout: remaining() });
+      init.release();
+      scripts.bundle.runSync(context, { timeout: remaining() });
+      entry = scripts.entry.runSync(context, { reference: true, timeout: remaining() }) as ivm.Reference;
+    }
 
-    const args: unknown[] = [job.kind === 'describe' ? 'describe' : 'run', job.source];
+    const op = job.kind === 'describe' ? 'describe' : sessionId !== null ? 'session' : 'run';
+    const args: unknown[] = [op, job.source];
     if (job.kind === 'backtest') {
       progressRef = new ivm.Reference((done: number, total: number): boolean => {
         if (control.cancelled) return false;
@@ -110,7 +148,8 @@ export async function runEngineJob(
         return true;
       });
       args.push(job.configJson, job.result === 'full', progressRef);
-      for (const c of columns as NonNullable<typeof columns>) args.push(c.copyInto({ release: false }));
+      if (!kept)
+        for (const c of columns as NonNullable<typeof columns>) args.push(c.copyInto({ release: false }));
     }
     const res = (await entry.apply(undefined, args, {
       timeout: remaining(),
@@ -136,12 +175,40 @@ export async function runEngineJob(
     if (cancelTimer) clearTimeout(cancelTimer);
     control.onCancel = null;
     progressRef?.release();
+    const keep = sessionId !== null && job.kind === 'backtest' && reusable && !guardFired && !cancelForced;
     if (!lease.isolate.isDisposed) {
-      entry?.release();
-      context?.release();
+      if (keep && context && entry) {
+        keepSession(lease, {
+          id: sessionId,
+          columnsKey: job.columns.key,
+          engineKey: job.engine.key,
+          source: job.source,
+          memoryMb: job.memoryMb,
+          context,
+          entry,
+        });
+      } else {
+        entry?.release();
+        context?.release();
+      }
     }
     isolates.release(lease, reusable && !guardFired && !cancelForced);
   }
+}
+
+function keepSession(lease: Lease, s: EngineSession): void {
+  sessions.set(lease, s);
+  const end = (): void => {
+    sessions.delete(lease);
+    s.entry.release();
+    s.context.release();
+  };
+  lease.session = { id: s.id, end, idleTimer: null };
+  const timer = setTimeout(() => {
+    if (lease.session?.idleTimer === timer) endSession(lease);
+  }, SESSION_IDLE_MS);
+  timer.unref();
+  lease.session.idleTimer = timer;
 }
 
 function engineScripts(lease: Lease, key: string, source: string): EngineScripts {

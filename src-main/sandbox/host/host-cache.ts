@@ -7,6 +7,7 @@
  * context with one `copyInto` per column; the bars never cross the isolate boundary again.
  */
 import ivm from 'isolated-vm';
+import { readBarsFile } from '../bars-file.js';
 import { COLUMN_NAMES, type SandboxJob } from '../protocol.js';
 
 export type ColumnCopies = ivm.ExternalCopy<Float64Array>[];
@@ -20,14 +21,22 @@ export class HostCache {
     if (job.kind === 'script') return;
     for (const key of job.evict) this.drop(key);
     if (job.engine.payload !== null) this.engines.set(job.engine.key, job.engine.payload);
-    if (job.kind === 'backtest' && job.columns.payload !== null) {
-      const cols = job.columns.payload;
+    if (job.kind === 'backtest' && (job.columns.payload !== null || job.columns.file !== undefined)) {
+      const cols = job.columns.payload ?? readBarsFile(job.columns.file as string);
       this.drop(job.columns.key);
       this.columns.set(
         job.columns.key,
-        COLUMN_NAMES.map((name) => new ivm.ExternalCopy(cols[name])),
+        // The deserialised arrays are this message's own: their memory moves into the copies
+        // (transferOut detaches them) instead of being copied, when each owns its whole buffer.
+        COLUMN_NAMES.map((name) => {
+          const a = cols[name];
+          const whole =
+            a.byteOffset === 0 &&
+            a.byteLength === a.buffer.byteLength &&
+            !(a.buffer instanceof SharedArrayBuffer);
+          return new ivm.ExternalCopy(a, whole ? { transferOut: true } : {});
+        }),
       );
-      // The deserialised arrays are garbage now; the copies are what the runs use.
       job.columns.payload = null;
     }
   }

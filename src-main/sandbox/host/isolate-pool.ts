@@ -19,6 +19,24 @@ export interface Lease {
   runs: number;
   /** Backtest engine scripts compiled in this isolate, by engine key (see engine-job.ts). */
   engines: Map<string, EngineScripts>;
+  /** A sweep session's context kept between its tasks (engine-job.ts); ended by `endSession`. */
+  session: LeaseSession | null;
+}
+
+export interface LeaseSession {
+  id: string;
+  /** Releases what the session holds in the isolate. */
+  end: () => void;
+  idleTimer: NodeJS.Timeout | null;
+}
+
+/** Ends the lease's sweep session, if any (its context and bars become garbage). */
+export function endSession(lease: Lease): void {
+  const s = lease.session;
+  if (!s) return;
+  lease.session = null;
+  if (s.idleTimer) clearTimeout(s.idleTimer);
+  if (!lease.isolate.isDisposed) s.end();
 }
 
 /** The engine bundle and its entry, compiled once per isolate, evaluated in each fresh context. */
@@ -54,10 +72,20 @@ export class IsolatePool {
     return this.idle.length + this.inUse;
   }
 
-  acquire(memoryMb: number): Lease {
-    const i = this.idle.findIndex((l) => l.memoryMb === memoryMb);
+  /** A lease holding `session` (a sweep's kept context) is preferred; any other session ends. */
+  acquire(memoryMb: number, session: string | null = null): Lease {
+    let i =
+      session === null
+        ? -1
+        : this.idle.findIndex((l) => l.memoryMb === memoryMb && l.session?.id === session);
+    if (i < 0) i = this.idle.findIndex((l) => l.memoryMb === memoryMb);
     const lease = i >= 0 ? (this.idle.splice(i, 1)[0] as Lease) : create(memoryMb);
     this.inUse++;
+    if (lease.session && lease.session.id !== session) endSession(lease);
+    if (lease.session?.idleTimer) {
+      clearTimeout(lease.session.idleTimer);
+      lease.session.idleTimer = null;
+    }
     return lease;
   }
 
@@ -103,9 +131,10 @@ export class IsolatePool {
 function create(memoryMb: number): Lease {
   const isolate = new ivm.Isolate({ memoryLimit: memoryMb });
   const runtime = isolate.compileScriptSync(ISOLATE_RUNTIME_SOURCE, { filename: RUNTIME_FILENAME });
-  return { isolate, runtime, memoryMb, runs: 0, engines: new Map() };
+  return { isolate, runtime, memoryMb, runs: 0, engines: new Map(), session: null };
 }
 
 function dispose(lease: Lease): void {
+  endSession(lease);
   if (!lease.isolate.isDisposed) lease.isolate.dispose();
 }

@@ -8,6 +8,8 @@
  * keeps as a Reference (never on the global object):
  *
  *   entry('describe', source) → { json }               json = { params }
+ *   entry('session', …same as 'run'…) a sweep session's run: the first one passes the columns
+ *                        (kept for the session), later ones pass none and get the pristine bars.
  *   entry('run', source, configJson, full, progress, ts, open, high, low, close, volume)
  *     → { json, buf? }   full: json = everything but the float series + `layout`; buf = every
  *                        series back to back (one ArrayBuffer). metrics: json = { metrics }.
@@ -41,6 +43,7 @@ export const ENGINE_ENTRY_SOURCE = String.raw`
   const F64 = Float64Array;
   const AB = ArrayBuffer;
   const setF64 = F64.prototype.set;
+  const lengthOf = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(F64.prototype), 'length').get;
   const Str = String;
   const NumberIsFinite = Number.isFinite;
 
@@ -109,12 +112,34 @@ export const ENGINE_ENTRY_SOURCE = String.raw`
     return out(stringify(rest), buf);
   }
 
+  // A sweep session's bars: the columns its first run copied in (work, what the engine reads) and
+  // a pristine copy only this closure can reach. Every later run of the session first restores
+  // work from pristine, so whatever a set wrote into the bars (or a buffer it detached) is undone.
+  let held = null;
+
+  function sessionColumns(cols) {
+    if (cols[0] !== undefined) {
+      const pristine = [];
+      for (let i = 0; i < 6; i++) pristine[i] = new F64(cols[i]);
+      held = { work: cols, pristine: pristine };
+      return cols;
+    }
+    const w = held.work;
+    const p = held.pristine;
+    for (let i = 0; i < 6; i++) {
+      if (apply(lengthOf, w[i], []) === apply(lengthOf, p[i], [])) apply(setF64, w[i], [p[i]]);
+      else w[i] = new F64(p[i]);
+    }
+    return w;
+  }
+
   return function entry(op, source, configJson, full, progress, ts, open, high, low, close, volume) {
     try {
       if (op === 'describe') return out(stringify({ params: compileStrategy(source).params }));
       const config = parse(configJson);
+      const c = op === 'session' ? sessionColumns([ts, open, high, low, close, volume]) : [ts, open, high, low, close, volume];
       const r = runBacktest({
-        columns: { ts: ts, open: open, high: high, low: low, close: close, volume: volume },
+        columns: { ts: c[0], open: c[1], high: c[2], low: c[3], close: c[4], volume: c[5] },
         strategySource: source,
         params: config.params,
         costs: config.costs,
