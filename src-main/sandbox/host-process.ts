@@ -11,7 +11,14 @@ import type { HostCommand } from './host-command.js';
 import { memoryError, runtimeError, timeoutError } from './host/classify.js';
 import { HostCacheMirror } from './host-cache-mirror.js';
 import { removeBarsFile, writeBarsFile } from './bars-file.js';
-import type { HostStats, HostToMain, MainToHost, SandboxJob, SandboxOutcome } from './protocol.js';
+import {
+  emptyScriptOutcome,
+  type HostStats,
+  type HostToMain,
+  type MainToHost,
+  type SandboxJob,
+  type SandboxOutcome,
+} from './protocol.js';
 
 export type HostState = 'starting' | 'idle' | 'busy' | 'dead';
 
@@ -246,20 +253,5 @@ export function failedOutcome(job: SandboxJob, error: SandboxError, durationMs: 
       strategyError: null,
     };
   }
-  return {
-    kind: job.kind,
-    success: false,
-    stdout: '',
-    stderr: '',
-    stdoutTruncated: false,
-    stderrTruncated: false,
-    hasResult: false,
-    result: null,
-    locals: null,
-    localsOmitted: [],
-    durationMs,
-    heapUsedBytes: null,
-    isolateRun: 0,
-    error,
-  };
+  return emptyScriptOutcome({ error, durationMs, heapUsedBytes: null, isolateRun: 0 });
 }

@@ -88,6 +88,23 @@ export interface ScriptOutcome {
   error: SandboxError | null;
 }
 
+/** A script outcome with nothing captured: the base every script result starts from. */
+export const emptyScriptOutcome = (
+  fields: Pick<ScriptOutcome, 'error' | 'durationMs' | 'heapUsedBytes' | 'isolateRun'>,
+): ScriptOutcome => ({
+  kind: 'script',
+  success: fields.error === null,
+  stdout: '',
+  stderr: '',
+  stdoutTruncated: false,
+  stderrTruncated: false,
+  hasResult: false,
+  result: null,
+  locals: null,
+  localsOmitted: [],
+  ...fields,
+});
+
 /** A strategy's own failure, described inside the isolate (engine StrategyError kinds). */
 export interface StrategyFailure {
   kind: 'syntax' | 'runtime' | 'invalid';

@@ -8,7 +8,7 @@
 import type ivm from 'isolated-vm';
 import { performance } from 'node:perf_hooks';
 import { SANDBOX_LIMITS, type SandboxError } from '../../../src-preload/contract/sandbox.js';
-import type { ScriptJob, ScriptOutcome } from '../protocol.js';
+import { emptyScriptOutcome, type ScriptJob, type ScriptOutcome } from '../protocol.js';
 import { classifyThrown, runtimeError, syntaxError, timeoutError } from './classify.js';
 import type { IsolatePool, Lease } from './isolate-pool.js';
 import { USER_FILENAME } from '../isolate/runtime.js';
@@ -54,22 +54,14 @@ export async function runScript(job: ScriptJob, isolates: IsolatePool): Promise<
   let context: ivm.Context | undefined;
   let script: ivm.Script | undefined;
   let reusable = false;
-  const outcome = (fields: Partial<ScriptOutcome> & { error: SandboxError | null }): ScriptOutcome => ({
-    kind: 'script',
-    success: fields.error === null,
-    stdout: '',
-    stderr: '',
-    stdoutTruncated: false,
-    stderrTruncated: false,
-    hasResult: false,
-    result: null,
-    locals: null,
-    localsOmitted: [],
-    ...fields,
-    isolateRun: lease.runs + 1,
-    durationMs: performance.now() - started,
-    heapUsedBytes: lease.isolate.isDisposed ? null : heapUsed(lease),
-  });
+  const outcome = (fields: Partial<ScriptOutcome> & { error: SandboxError | null }): ScriptOutcome => {
+    const measured = {
+      isolateRun: lease.runs + 1,
+      durationMs: performance.now() - started,
+      heapUsedBytes: lease.isolate.isDisposed ? null : heapUsed(lease),
+    };
+    return { ...emptyScriptOutcome({ error: fields.error, ...measured }), ...fields, ...measured };
+  };
   const thrown = (err: unknown): SandboxError =>
     classifyThrown(err, {
       timeoutMs: job.timeoutMs,
