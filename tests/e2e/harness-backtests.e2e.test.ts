@@ -7,29 +7,15 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { syntheticBars } from '../../src-main/backtest/synthetic-bars.js';
 import { hasChromium } from '../helpers/chromium.js';
+import { syntheticDailyCsv } from '../helpers/csv.js';
 import { harnessSession } from '../helpers/harness-session.js';
 
 describe.skipIf(!hasChromium)('backtests in the browser harness (Debian Chromium)', () => {
   // A CSV in <dataDir>/datasets is a dataset backtests can use (the CSV-folder bar source).
   const s = harnessSession('qd-e2e-bt-', (dataDir) => {
     mkdirSync(path.join(dataDir, 'datasets'));
-    const c = syntheticBars(1500, { seed: 4, stepMs: 86_400_000 });
-    const lines = ['date,open,high,low,close,volume'];
-    for (let i = 0; i < c.ts.length; i++) {
-      lines.push(
-        [
-          new Date(c.ts[i]!).toISOString().slice(0, 10),
-          c.open[i],
-          c.high[i],
-          c.low[i],
-          c.close[i],
-          c.volume[i],
-        ].join(','),
-      );
-    }
-    writeFileSync(path.join(dataDir, 'datasets', 'sample.csv'), lines.join('\n'));
+    writeFileSync(path.join(dataDir, 'datasets', 'sample.csv'), syntheticDailyCsv(1500, 4));
     return {};
   });
 

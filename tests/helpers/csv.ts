@@ -1,4 +1,5 @@
 /** Small OHLCV CSV builders for tests. */
+import { syntheticBars } from '../../src-main/backtest/synthetic-bars.js';
 
 export interface BarRow {
   ts: number;
@@ -35,3 +36,13 @@ export function toCsv(
 }
 
 export const bytesOf = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/** `n` synthetic daily bars (the engine's generator) as a dated CSV, for backtests on files. */
+export function syntheticDailyCsv(n: number, seed: number): string {
+  const c = syntheticBars(n, { seed, stepMs: DAY });
+  const rows: BarRow[] = [];
+  for (let i = 0; i < n; i++) {
+    rows.push({ ts: c.ts[i]!, o: c.open[i]!, h: c.high[i]!, l: c.low[i]!, c: c.close[i]!, v: c.volume[i]! });
+  }
+  return toCsv(rows);
+}

@@ -3,9 +3,9 @@
  * template strategy on the imported dataset (bars read from the chunked SQLite columns).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { syntheticBars } from '../../src-main/backtest/synthetic-bars.js';
 import { waitForRun } from '../../src-main/backtest/wait-for-run.js';
 import type { Core } from '../../src-main/core.js';
+import { bytesOf, syntheticDailyCsv } from '../helpers/csv.js';
 import { tempCore } from '../helpers/temp-core.js';
 
 let core: Core;
@@ -21,15 +21,7 @@ async function ok<T>(channel: string, input?: unknown): Promise<T> {
   return r.data as T;
 }
 
-function csvBytes(n: number): Uint8Array {
-  const c = syntheticBars(n, { seed: 5, stepMs: 86_400_000 });
-  const lines = ['date,open,high,low,close,volume'];
-  for (let i = 0; i < n; i++) {
-    const d = new Date(c.ts[i]!).toISOString().slice(0, 10);
-    lines.push([d, c.open[i], c.high[i], c.low[i], c.close[i], c.volume[i]].join(','));
-  }
-  return new TextEncoder().encode(lines.join('\n'));
-}
+const csvBytes = (n: number): Uint8Array => bytesOf(syntheticDailyCsv(n, 5));
 
 describe('backtests on imported data', () => {
   it('lists the imported dataset and runs a template strategy over its bars', async () => {

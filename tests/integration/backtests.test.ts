@@ -6,13 +6,13 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CsvBarSource } from '../../src-main/backtest/bar-source.js';
-import { syntheticBars } from '../../src-main/backtest/synthetic-bars.js';
 import { waitForRun } from '../../src-main/backtest/wait-for-run.js';
 import type { Core } from '../../src-main/core.js';
 import { backtestResults, backtestRuns } from '../../src-main/db/schema/index.js';
 import type { RunDetail } from '../../src-preload/contract/backtests.js';
 import type { StrategyDetail } from '../../src-preload/contract/strategies.js';
 import { REAL_DAILY_CSV, SMA_CROSS } from '../helpers/bars.js';
+import { syntheticDailyCsv } from '../helpers/csv.js';
 import { tempCore, tempDir } from '../helpers/temp-core.js';
 
 let core: Core;
@@ -20,21 +20,7 @@ let cleanup: () => Promise<void>;
 let csvDir: string;
 
 function writeCsv(file: string, n: number, seed: number): void {
-  const c = syntheticBars(n, { seed, stepMs: 86_400_000 });
-  const lines = ['date,open,high,low,close,volume'];
-  for (let i = 0; i < n; i++) {
-    lines.push(
-      [
-        new Date(c.ts[i]!).toISOString().slice(0, 10),
-        c.open[i],
-        c.high[i],
-        c.low[i],
-        c.close[i],
-        c.volume[i],
-      ].join(','),
-    );
-  }
-  writeFileSync(file, lines.join('\n'));
+  writeFileSync(file, syntheticDailyCsv(n, seed));
 }
 
 async function ok<T>(channel: string, input?: unknown): Promise<T> {

@@ -16,24 +16,8 @@
  *
  * Market and stop fills pay slippage (adverse); limit fills and take-profits do not.
  */
-import type { BarColumns, Costs, FillReason, OrderRecord, OrderType, Side } from './types.js';
+import type { BarColumns, Costs, FillReason, OrderRecord, OrderSpec, Side } from './types.js';
 import { FILL_REASONS } from './types.js';
-
-export interface OrderSpec {
-  side: Side;
-  type: OrderType;
-  price: number | null;
-  qty: number | null;
-  percent: number | null;
-  closePosition: boolean;
-  stopLoss: number | null;
-  stopLossPct: number | null;
-  takeProfit: number | null;
-  takeProfitPct: number | null;
-  trailingStop: number | null;
-  trailingStopPct: number | null;
-  tag: string | null;
-}
 
 const REASON = {
   order: FILL_REASONS.indexOf('order'),

@@ -4,7 +4,8 @@
  * few stores). The strategy never gets the raw columns: history is read through accessors that
  * refuse bars after the current one, so look-ahead is impossible by construction.
  */
-import type { Broker, OrderSpec } from './broker.js';
+import type { Broker } from './broker.js';
+import type { OrderSpec } from './types.js';
 import { Atr, Bollinger, Ema, Indicator, RollingExtreme, Rsi, Sma, type ValueSource } from './indicators.js';
 import type { BarColumns, LogLine, OrderType, ParamValues, PriceField, Side } from './types.js';
 

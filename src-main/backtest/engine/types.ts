@@ -77,10 +77,8 @@ export type OrderType = (typeof ORDER_TYPES)[number];
 export const FILL_REASONS = ['order', 'exit', 'stopLoss', 'takeProfit', 'trailingStop', 'end'] as const;
 export type FillReason = (typeof FILL_REASONS)[number];
 
-/** What a strategy decided, recorded at the bar it decided it. Used by the no-look-ahead tests. */
-export interface OrderRecord {
-  id: number;
-  decidedAt: number;
+/** An order as the strategy placed it: type, size and attached exits. */
+export interface OrderSpec {
   side: Side;
   type: OrderType;
   price: number | null;
@@ -94,6 +92,12 @@ export interface OrderRecord {
   trailingStop: number | null;
   trailingStopPct: number | null;
   tag: string | null;
+}
+
+/** What a strategy decided, recorded at the bar it decided it. Used by the no-look-ahead tests. */
+export interface OrderRecord extends OrderSpec {
+  id: number;
+  decidedAt: number;
   status: 'pending' | 'filled' | 'cancelled' | 'rejected';
   /** Bar index of the fill, cancel or rejection. */
   closedAt: number | null;
