@@ -29,6 +29,8 @@ describe.skipIf(!hasChromium)('rate limits in the browser harness (Debian Chromi
     const alert = page.locator('[data-code="RATE_LIMITED"]').first();
     await alert.waitFor();
     expect(await alert.textContent()).toMatch(/You can try again in \d+ s/);
+    // the refused change does not stay on screen: the select returns to what main stored
+    await expect.poll(() => page.getByLabel('Theme').inputValue()).toBe('dark');
     await page.screenshot({ path: `${s.dataDir}/ratelimit.png`, fullPage: true });
   });
 });

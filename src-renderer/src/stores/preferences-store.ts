@@ -16,7 +16,7 @@ interface PreferencesState {
   setMode(mode: Mode): Promise<void>;
 }
 
-export const usePreferences = create<PreferencesState>((set) => ({
+export const usePreferences = create<PreferencesState>((set, get) => ({
   status: 'idle',
   prefs: null,
   mode: null,
@@ -29,14 +29,19 @@ export const usePreferences = create<PreferencesState>((set) => ({
     if (!mode.ok) return set({ status: 'error', error: mode.error });
     set({ status: 'ready', prefs: prefs.data, mode: mode.data.mode });
   },
+  // Optimistic: a control shows its new value at once (a controlled radio or select would
+  // otherwise snap back until the round trip ends) and returns to the stored value if main
+  // refuses the change.
   async update(patch) {
-    set({ saving: true, error: null });
+    const before = get().prefs;
+    set({ saving: true, error: null, prefs: before ? { ...before, ...patch } : before });
     const r = await api.user.updatePreferences(patch);
-    set(r.ok ? { saving: false, prefs: r.data } : { saving: false, error: r.error });
+    set(r.ok ? { saving: false, prefs: r.data } : { saving: false, prefs: before, error: r.error });
   },
   async setMode(mode) {
-    set({ saving: true, error: null });
+    const before = get().mode;
+    set({ saving: true, error: null, mode });
     const r = await api.user.setMode({ mode });
-    set(r.ok ? { saving: false, mode: r.data.mode } : { saving: false, error: r.error });
+    set(r.ok ? { saving: false, mode: r.data.mode } : { saving: false, mode: before, error: r.error });
   },
 }));
