@@ -95,17 +95,80 @@ describe('sandbox runner vs in-process engine', () => {
     expect(progress.at(-1)).toBe(paramSets.length);
   });
 
-  it('a sweep set that writes into the bars or detaches them does not change the next sets', async () => {
+  it('a strategy reaches no bar column or indicator buffer, even with the globals replaced', async () => {
+    const bars = 6_000; // two indicator chunks and a part
+    const columns = syntheticBars(bars, { seed: 8 });
+    // Everything a strategy can touch: every value reachable from ctx and its indicators
+    // (own properties and getters up the prototype chains), and every typed array handed to a
+    // replaced typed-array method or constructor (the engine captured the originals before the
+    // strategy ran). A column (length = bars) or an indicator's chunk buffer (4,098) would let it
+    // read bars it has not reached.
+    const source = `
+const BIG = [${bars}, 4098];
+const found = [];
+const note = (a, how) => { if (a && BIG.includes(a.length)) found.push(how + ':' + a.length); };
+const TA = Object.getPrototypeOf(Float64Array.prototype);
+for (const name of Object.getOwnPropertyNames(TA)) {
+  const d = Object.getOwnPropertyDescriptor(TA, name);
+  if (typeof d.value === 'function' && name !== 'constructor') {
+    const orig = d.value;
+    TA[name] = function (...args) { note(this, name); return orig.apply(this, args); };
+  }
+}
+const RealF64 = Float64Array;
+globalThis.Float64Array = class extends RealF64 { constructor(...a) { super(...a); note(this, 'new'); } };
+const realIsView = ArrayBuffer.isView;
+ArrayBuffer.isView = (x) => { note(x, 'isView'); return realIsView(x); };
+let fast, slow, boll, chained;
+function walk(x, seen, path) {
+  if (x === null || (typeof x !== 'object' && typeof x !== 'function') || seen.has(x)) return;
+  seen.add(x);
+  if (realIsView(x)) { note(x, 'reach ' + path); return; }
+  for (let o = x; o && o !== Object.prototype && o !== Function.prototype; o = Object.getPrototypeOf(o)) {
+    for (const key of Reflect.ownKeys(o)) {
+      let v;
+      try { v = x[key]; } catch { continue; }
+      walk(v, seen, path + '.' + String(key));
+    }
+  }
+}
+function init(ctx) {
+  fast = ctx.sma(5); slow = ctx.ema(20); boll = ctx.bollinger(20, 2); chained = ctx.rsi(7, fast);
+  ctx.atr(10); ctx.highest(10); ctx.lowest(10, slow);
+}
+function onBar(ctx) {
+  if (ctx.crossover(fast, slow) && ctx.position <= 0) ctx.buy({ stopLossPct: 2 });
+  else if (ctx.crossunder(fast, slow) && ctx.position > 0) ctx.exit();
+  if (ctx.i === 10 || ctx.i === ${bars - 1}) {
+    walk([ctx, fast, slow, boll, chained], new Set(), 'ctx');
+    ctx.log('found ' + found.length + ' ' + found.slice(0, 5).join(' '));
+  }
+}`;
+    const r = await runner.run({ columns, source, detail: true });
+    expect(r.logs.map((l) => l.message)).toEqual(['found 0 ', 'found 0 ']);
+    expect(r.metrics.trades).toBeGreaterThan(0);
+  });
+
+  it('a sweep set that tries to write into the bars does not change the next sets', async () => {
     const columns = syntheticBars(2_000, { seed: 5 });
-    // Reaches the engine's own columns (ctx.cols) and, on its last bar, doubles every close and
-    // detaches the volume buffer: the sets after it on the same host must see the pristine bars.
+    // Strategies cannot reach the columns (the test above); this set tries anyway, through the
+    // property that held them before they moved behind private fields, and through anything it
+    // can reach on its last bar. The sweep session's restore of the pristine bars stays as a
+    // second line: the sets after it on the same host must see the bars unchanged.
     const source = `const params = { fast: { default: 5 }, slow: { default: 20 } };
 let fast, slow, n = 0;
 function init(ctx) { fast = ctx.sma(ctx.params.fast); slow = ctx.sma(ctx.params.slow); }
 function onBar(ctx) {
   if (ctx.crossover(fast, slow) && ctx.position <= 0) ctx.buy();
   else if (ctx.crossunder(fast, slow) && ctx.position > 0) ctx.exit();
-  if (++n === 2000) { const c = ctx.cols.close; for (let i = 0; i < c.length; i++) c[i] *= 2; ctx.cols.volume.buffer.transfer(); }
+  if (++n === 2000) {
+    for (const holder of [ctx.cols, ctx.broker && ctx.broker.cols, ctx.history && ctx.history.cols, fast.arr]) {
+      if (!holder) continue;
+      const c = holder.close || holder;
+      for (let i = 0; i < c.length; i++) c[i] *= 2;
+      if (holder.volume) holder.volume.buffer.transfer();
+    }
+  }
 }`;
     const paramSets = expandGrid({ fast: [3, 5, 8], slow: [20, 30] });
     const rows = await runner.sweep({ columns, source, paramSets });

@@ -35,13 +35,15 @@ const EPS = 1e-9;
  * as small-integer arrays and switch element kinds on the first fractional value, which makes
  * the booking code polymorphic; a typed buffer keeps it monomorphic and the result a copy away.
  */
+const F64 = Float64Array; // captured before strategy code runs (see run-backtest.ts)
+
 export class F64Column {
-  private buf = new Float64Array(256);
+  private buf = new F64(256);
   length = 0;
   push(x: number): void {
     if (this.length === this.buf.length) {
-      const next = new Float64Array(this.buf.length * 2);
-      next.set(this.buf);
+      const next = new F64(this.buf.length * 2);
+      for (let i = 0; i < this.length; i++) next[i] = this.buf[i] as number;
       this.buf = next;
     }
     this.buf[this.length++] = x;

@@ -4,17 +4,22 @@
  * and cancellation checks between chunks without any per-bar message. `runBacktest` is the
  * one-call form (also what the isolate entry uses).
  *
- * Per bar j: the broker fills what earlier bars decided (nothing for the first bar), indicators
- * advance, equity is marked at the close, then onBar(ctx) decides — its orders wait for bar j+1.
+ * Indicators are computed a chunk of bars ahead of the loop (indicators.ts). Per bar j: the
+ * broker fills what earlier bars decided (nothing for the first bar), equity is marked at the
+ * close, the cursor moves to j, then onBar(ctx) decides — its orders wait for bar j+1.
  */
 import { Broker, type F64Column } from './broker.js';
 import { compileStrategy, errorText, resolveParams, type StrategyModule } from './compile-strategy.js';
-import type { Indicator } from './indicators.js';
+import { advanceIndicators, BarCursor, CHUNK, type Indicator } from './indicators.js';
 import { computeMetrics } from './metrics.js';
 import { StrategyContext } from './strategy-context.js';
 import type { BacktestResult, BarColumns, Costs, ParamValues, TradeColumns } from './types.js';
 import { DEFAULT_COSTS, FILL_FIELDS, StrategyError, TRADE_FIELDS } from './types.js';
 import type { FillColumns } from './types.js';
+
+// Captured when the engine loads, before strategy code can replace the global (a replaced
+// constructor would be handed the series the loop writes).
+const F64 = Float64Array;
 
 export interface BacktestInput {
   columns: BarColumns;
@@ -83,7 +88,10 @@ export function prepareBacktest(input: BacktestInput): BacktestStepper {
   const end = to === undefined || to === null ? n : Math.max(start, bound(cols.ts, to, true));
 
   const broker = new Broker(cols, costs);
-  const ctx = new StrategyContext(params, cols, broker, start, costs.seed);
+  const cursor = new BarCursor();
+  cursor.j = start;
+  const indicators: Indicator[] = [];
+  const ctx = new StrategyContext(params, cols, broker, start, costs.seed, cursor, indicators);
 
   try {
     if (mod.init) mod.init.call(null, ctx);
@@ -92,9 +100,7 @@ export function prepareBacktest(input: BacktestInput): BacktestStepper {
       ? err
       : new StrategyError('runtime', `In init: ${errorText(err)}`, null);
   }
-  ctx.initializing = false;
-
-  return new BacktestRun(cols, costs, mod, params, broker, ctx, start, end);
+  return new BacktestRun(cols, costs, mod, params, broker, ctx, cursor, indicators, start, end);
 }
 
 /**
@@ -114,13 +120,15 @@ class BacktestRun implements BacktestStepper {
     private readonly params: Readonly<ParamValues>,
     private readonly broker: Broker,
     private readonly ctx: StrategyContext,
+    private readonly cursor: BarCursor,
+    private readonly indicators: readonly Indicator[],
     private readonly start: number,
     private readonly end: number,
   ) {
     this.total = end - start;
     this.j = start;
-    this.equity = new Float64Array(this.total);
-    this.position = new Float64Array(this.total);
+    this.equity = new F64(this.total);
+    this.position = new F64(this.total);
   }
 
   get done(): number {
@@ -128,23 +136,34 @@ class BacktestRun implements BacktestStepper {
   }
 
   step(maxBars: number): boolean {
-    const { broker, ctx, equity, position, start } = this;
+    const { broker, ctx, cursor, equity, position, start, indicators } = this;
     const close = this.cols.close;
-    const inds = ctx.indicators;
-    const nInd = inds.length;
     const onBar = this.mod.onBar;
     const stop = Math.min(this.end, this.j + maxBars);
     let j = this.j;
+    // One flat loop (a nested per-chunk loop would make V8 drop its on-stack-replaced code each
+    // time the inner loop ends). Indicators are computed a chunk ahead, never past `stop`: a
+    // cancelled or failed run computes nothing it does not reach.
+    let chunkEnd = j;
+    let k = 0;
     try {
-      for (; j < stop; j++) {
+      for (; j < stop; j++, k++) {
+        if (j === chunkEnd) {
+          chunkEnd = Math.min(stop, j + CHUNK);
+          k = 0;
+          if (indicators.length > 0) advanceIndicators(indicators, j - start, chunkEnd - j);
+        }
         if (j > start && broker.busy) broker.processBar(j);
-        for (let k = 0; k < nInd; k++) (inds[k] as Indicator).update(j);
         const pos = broker.pos;
         const eq = broker.cash + pos * (close[j] as number);
         const i = j - start;
         equity[i] = eq;
         position[i] = pos;
-        ctx.setBar(j, i, eq);
+        cursor.i = i;
+        cursor.j = j;
+        cursor.k = k;
+        ctx.i = i;
+        ctx.equity = eq;
         onBar(ctx);
       }
     } catch (err) {

@@ -1,13 +1,30 @@
 /**
- * The object a strategy sees as `ctx` in init(ctx) and onBar(ctx). The engine writes the bar and
- * account fields before each onBar call (plain fields, not getters, to keep the per-bar cost to a
- * few stores). The strategy never gets the raw columns: history is read through accessors that
- * refuse bars after the current one, so look-ahead is impossible by construction.
+ * The object a strategy sees as `ctx` in init(ctx) and onBar(ctx). The engine writes `i` and
+ * `equity` before each onBar call and moves the run's cursor; everything else is read on demand.
+ *
+ * Look-ahead is impossible by construction: the bar columns, the broker and the cursor sit in
+ * true private fields (#), which strategy code cannot reach (TypeScript's `private` would still
+ * be an ordinary property a strategy could read), and history is read through accessors that
+ * refuse bars after the current one.
  */
 import type { Broker } from './broker.js';
 import type { OrderSpec } from './types.js';
-import { Atr, Bollinger, Ema, Indicator, RollingExtreme, Rsi, Sma, type ValueSource } from './indicators.js';
+import {
+  Atr,
+  BarCursor,
+  Bollinger,
+  Ema,
+  isIndicator,
+  RollingExtreme,
+  Rsi,
+  Sma,
+  type Indicator,
+  type IndicatorInput,
+  type ValueSource,
+} from './indicators.js';
 import type { BarColumns, LogLine, OrderType, ParamValues, PriceField, Side } from './types.js';
+
+export { BarCursor };
 
 export interface OrderOptions {
   type?: OrderType;
@@ -31,39 +48,41 @@ const MAX_LOG_LINES = 1000;
 const MAX_LOG_CHARS = 500;
 
 class History {
-  /** Absolute index of the current bar and of the first bar of the run. */
-  at = 0;
-  constructor(
-    private readonly cols: BarColumns,
-    private readonly start: number,
-  ) {}
+  readonly #cols: BarColumns;
+  readonly #cursor: BarCursor;
+  readonly #start: number;
+  constructor(cols: BarColumns, cursor: BarCursor, start: number) {
+    this.#cols = cols;
+    this.#cursor = cursor;
+    this.#start = start;
+  }
   /** Bars seen so far, the current one included. */
   get length(): number {
-    return this.at - this.start + 1;
+    return this.#cursor.i + 1;
   }
-  private read(arr: Float64Array, k: number | undefined): number {
+  #read(arr: Float64Array, k: number | undefined): number {
     const back = k === undefined ? 0 : Math.floor(k);
     if (!(back >= 0)) return NaN;
-    const j = this.at - back;
-    return j >= this.start ? (arr[j] as number) : NaN;
+    const j = this.#cursor.j - back;
+    return j >= this.#start ? (arr[j] as number) : NaN;
   }
   time(k?: number): number {
-    return this.read(this.cols.ts, k);
+    return this.#read(this.#cols.ts, k);
   }
   open(k?: number): number {
-    return this.read(this.cols.open, k);
+    return this.#read(this.#cols.open, k);
   }
   high(k?: number): number {
-    return this.read(this.cols.high, k);
+    return this.#read(this.#cols.high, k);
   }
   low(k?: number): number {
-    return this.read(this.cols.low, k);
+    return this.#read(this.#cols.low, k);
   }
   close(k?: number): number {
-    return this.read(this.cols.close, k);
+    return this.#read(this.#cols.close, k);
   }
   volume(k?: number): number {
-    return this.read(this.cols.volume, k);
+    return this.#read(this.#cols.volume, k);
   }
 }
 
@@ -80,83 +99,87 @@ export class StrategyContext {
   /** Equity at this bar's close. */
   equity = 0;
   readonly history: History;
-  readonly indicators: Indicator[] = [];
-  /** True while init runs; indicators can only be created then. */
-  initializing = true;
   readonly logs: LogLine[] = [];
   logsDropped = 0;
-  private abs = 0;
-  private rng: number;
+  readonly #cols: BarColumns;
+  readonly #broker: Broker;
+  readonly #cursor: BarCursor;
+  readonly #start: number;
+  readonly #indicators: Indicator[];
+  #rng: number;
 
+  /**
+   * `cursor` and `indicators` belong to the engine: it moves the cursor before each onBar
+   * (i = −1 while init runs, the only time indicators can be created) and computes the
+   * indicators this context adds to the list when init returns.
+   */
   constructor(
     readonly params: Readonly<ParamValues>,
-    private readonly cols: BarColumns,
-    private readonly broker: Broker,
+    cols: BarColumns,
+    broker: Broker,
     start: number,
     seed: number,
+    cursor: BarCursor,
+    indicators: Indicator[],
   ) {
-    this.history = new History(cols, start);
-    this.abs = start;
-    this.rng = seed >>> 0 || 1;
-  }
-
-  /** Called by the engine before onBar: only three stores; the rest are getters. */
-  setBar(j: number, i: number, equity: number): void {
-    this.abs = j;
-    this.history.at = j;
-    this.i = i;
-    this.equity = equity;
+    this.#cols = cols;
+    this.#broker = broker;
+    this.#cursor = cursor;
+    this.#start = start;
+    this.#indicators = indicators;
+    this.history = new History(cols, cursor, start);
+    this.#rng = seed >>> 0 || 1;
   }
 
   // The current bar and the account, read on demand (V8 inlines these monomorphic getters).
   get time(): number {
-    return this.cols.ts[this.abs] as number;
+    return this.#cols.ts[this.#cursor.j] as number;
   }
   get open(): number {
-    return this.cols.open[this.abs] as number;
+    return this.#cols.open[this.#cursor.j] as number;
   }
   get high(): number {
-    return this.cols.high[this.abs] as number;
+    return this.#cols.high[this.#cursor.j] as number;
   }
   get low(): number {
-    return this.cols.low[this.abs] as number;
+    return this.#cols.low[this.#cursor.j] as number;
   }
   get close(): number {
-    return this.cols.close[this.abs] as number;
+    return this.#cols.close[this.#cursor.j] as number;
   }
   get volume(): number {
-    return this.cols.volume[this.abs] as number;
+    return this.#cols.volume[this.#cursor.j] as number;
   }
   /** Signed units held (short < 0). */
   get position(): number {
-    return this.broker.pos;
+    return this.#broker.pos;
   }
   /** Average entry price of the position (NaN when flat). */
   get avgPrice(): number {
-    return this.broker.avgPrice;
+    return this.#broker.avgPrice;
   }
   get cash(): number {
-    return this.broker.cash;
+    return this.#broker.cash;
   }
 
   get pendingOrders(): number {
-    return this.broker.pendingCount;
+    return this.#broker.pendingCount;
   }
 
   // ---- orders -------------------------------------------------------------------------------
 
   buy(opts?: OrderOptions): number {
-    return this.place(1, opts);
+    return this.#place(1, opts);
   }
 
   sell(opts?: OrderOptions): number {
-    return this.place(-1, opts);
+    return this.#place(-1, opts);
   }
 
   /** Close the whole position with a market order at the next open. */
   exit(opts?: { tag?: string }): number {
-    const side: Side = this.broker.pos > 0 ? -1 : 1;
-    return this.broker.place(
+    const side: Side = this.#broker.pos > 0 ? -1 : 1;
+    return this.#broker.place(
       {
         side,
         type: 'market',
@@ -172,16 +195,16 @@ export class StrategyContext {
         trailingStopPct: null,
         tag: typeof opts?.tag === 'string' ? opts.tag.slice(0, 100) : null,
       },
-      this.abs,
+      this.#cursor.j,
     );
   }
 
   cancel(id: number): boolean {
-    return this.broker.cancel(id, this.abs);
+    return this.#broker.cancel(id, this.#cursor.j);
   }
 
   cancelAll(): number {
-    return this.broker.cancelAll(this.abs);
+    return this.#broker.cancelAll(this.#cursor.j);
   }
 
   // ---- helpers ------------------------------------------------------------------------------
@@ -200,7 +223,7 @@ export class StrategyContext {
 
   /** Deterministic pseudo-random number in [0, 1) (mulberry32, seeded by costs.seed). */
   random(): number {
-    let t = (this.rng = (this.rng + 0x6d2b79f5) >>> 0);
+    let t = (this.#rng = (this.#rng + 0x6d2b79f5) >>> 0);
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
@@ -227,53 +250,62 @@ export class StrategyContext {
   // ---- indicators (create in init) ------------------------------------------------------------
 
   sma(period: number, source: Source = 'close'): Sma {
-    return this.add(new Sma(this.source(source), period));
+    return this.#add(new Sma(this.#cursor, this.#source(source), period));
   }
   ema(period: number, source: Source = 'close'): Ema {
-    return this.add(new Ema(this.source(source), period));
+    return this.#add(new Ema(this.#cursor, this.#source(source), period));
   }
   rsi(period = 14, source: Source = 'close'): Rsi {
-    return this.add(new Rsi(this.source(source), period));
+    return this.#add(new Rsi(this.#cursor, this.#source(source), period));
   }
   atr(period = 14): Atr {
-    return this.add(new Atr(this.cols.high, this.cols.low, this.cols.close, period));
+    this.#mustBeInInit();
+    const c = this.#cols;
+    return this.#add(
+      new Atr(this.#cursor, { high: c.high, low: c.low, close: c.close, offset: this.#start }, period),
+    );
   }
   bollinger(period = 20, mult = 2, source: Source = 'close'): Bollinger {
     if (!Number.isFinite(mult) || mult <= 0)
       throw new RangeError('Bollinger multiplier must be a positive number.');
-    return this.add(new Bollinger(this.source(source), period, mult));
+    return this.#add(new Bollinger(this.#cursor, this.#source(source), period, mult));
   }
   highest(period: number, source: Source = 'high'): RollingExtreme {
-    return this.add(new RollingExtreme(this.source(source), period, true));
+    return this.#add(new RollingExtreme(this.#cursor, this.#source(source), period, true));
   }
   lowest(period: number, source: Source = 'low'): RollingExtreme {
-    return this.add(new RollingExtreme(this.source(source), period, false));
+    return this.#add(new RollingExtreme(this.#cursor, this.#source(source), period, false));
   }
 
-  private add<T extends Indicator>(ind: T): T {
-    if (!this.initializing) {
+  #add<T extends Indicator>(ind: T): T {
+    this.#indicators.push(ind);
+    return ind;
+  }
+
+  #mustBeInInit(): void {
+    if (this.#cursor.i !== -1) {
       throw new Error(
         'Create indicators in init(ctx), not in onBar: they must see every bar from the start.',
       );
     }
-    this.indicators.push(ind);
-    return ind;
   }
 
-  private source(s: Source): Float64Array | ValueSource {
+  /** Checked before an indicator is built, so a refused one never holds a column. */
+  #source(s: Source): IndicatorInput {
+    this.#mustBeInInit();
     if (typeof s === 'string') {
       if (!FIELDS.includes(s)) throw new TypeError(`Unknown price field "${s}" (use ${FIELDS.join(', ')}).`);
-      return this.cols[s];
+      return { column: this.#cols[s as PriceField], offset: this.#start };
     }
-    if (s instanceof Indicator) {
-      if (!this.indicators.includes(s))
+    if (isIndicator(s)) {
+      if (!this.#indicators.includes(s))
         throw new TypeError('Chain only indicators created by this strategy.');
       return s;
     }
     throw new TypeError('An indicator source must be a price field name or another indicator.');
   }
 
-  private place(side: Side, opts: OrderOptions | undefined): number {
+  #place(side: Side, opts: OrderOptions | undefined): number {
     const o = opts ?? {};
     if (typeof o !== 'object') throw new TypeError('Order options must be an object, e.g. { qty: 10 }.');
     const type = o.type ?? 'market';
@@ -299,7 +331,7 @@ export class StrategyContext {
       trailingStopPct: optPositive(o.trailingStopPct, 'trailingStopPct'),
       tag: typeof o.tag === 'string' ? o.tag.slice(0, 100) : null,
     };
-    return this.broker.place(spec, this.abs);
+    return this.#broker.place(spec, this.#cursor.j);
   }
 }
 
