@@ -1,6 +1,7 @@
 /**
  * bench/backtest: SMA(10/30) crossover over 1,000,000 synthetic one-minute bars.
- *   - engineInProcess: the backtest engine in this process (reference), bars/s;
+ *   - engineInProcess: the backtest engine in this process (reference), bars/s; like the app's
+ *     runs it keeps trades, fills and the equity curve but not the list of orders (keepOrders);
  *   - engineSandbox: the same through SandboxBacktestRunner.run (isolate in a sandbox host; the
  *     host already holds the bars, so: copy into the isolate, the loop, the result back);
  *   - plainLoop: the same strategy as a plain loop over typed arrays (the practical limit);
@@ -91,16 +92,16 @@ const cols = syntheticBars(N, { seed: 2024 });
 
 // Warm both paths so the JIT has optimised them before timing.
 for (let k = 0; k < 2; k++) {
-  runBacktest({ columns: cols, strategySource: SMA_CROSS });
+  runBacktest({ columns: cols, strategySource: SMA_CROSS, keepOrders: false });
   plainLoop(cols, 10, 30);
 }
 const engineMs: number[] = [];
 const plainMs: number[] = [];
-let engineResult = runBacktest({ columns: cols, strategySource: SMA_CROSS });
+let engineResult = runBacktest({ columns: cols, strategySource: SMA_CROSS, keepOrders: false });
 let plainResult = plainLoop(cols, 10, 30);
 for (let k = 0; k < RUNS; k++) {
   let t0 = performance.now();
-  engineResult = runBacktest({ columns: cols, strategySource: SMA_CROSS });
+  engineResult = runBacktest({ columns: cols, strategySource: SMA_CROSS, keepOrders: false });
   engineMs.push(performance.now() - t0);
   t0 = performance.now();
   plainResult = plainLoop(cols, 10, 30);

@@ -154,9 +154,16 @@ describe('determinism', () => {
       strategySource: busy,
       costs: { commissionPct: 0.05, slippageTicks: 1, seed: 42 },
     };
-    const a = serialize(runBacktest(opts));
+    const full = runBacktest(opts);
+    const a = serialize(full);
     const b = serialize(runBacktest(opts));
     expect(a.length).toBeGreaterThan(100_000);
     expect(Buffer.compare(a, b)).toBe(0);
+
+    // Without the order list (what the app's runs ask for) everything else is the same bytes.
+    const lean = runBacktest({ ...opts, keepOrders: false });
+    expect(full.orders.length).toBeGreaterThan(100);
+    expect(lean.orders).toEqual([]);
+    expect(Buffer.compare(serialize({ ...lean, orders: full.orders }), a)).toBe(0);
   });
 });

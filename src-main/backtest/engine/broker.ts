@@ -16,8 +16,8 @@
  *
  * Market and stop fills pay slippage (adverse); limit fills and take-profits do not.
  */
-import type { BarColumns, Costs, FillReason, OrderRecord, OrderSpec, Side } from './types.js';
-import { FILL_REASONS } from './types.js';
+import type { BarColumns, Costs, FillField, FillReason, OrderRecord, OrderSpec, Side, TradeField } from './types.js';
+import { FILL_FIELDS, FILL_REASONS, TRADE_FIELDS } from './types.js';
 
 const REASON = {
   order: FILL_REASONS.indexOf('order'),
@@ -30,64 +30,58 @@ const REASON = {
 
 const EPS = 1e-9;
 
-/**
- * A Float64Array that grows by doubling. Plain JS arrays would do, but every run would start them
- * as small-integer arrays and switch element kinds on the first fractional value, which makes
- * the booking code polymorphic; a typed buffer keeps it monomorphic and the result a copy away.
- */
 const F64 = Float64Array; // captured before strategy code runs (see run-backtest.ts)
 
-export class F64Column {
-  private buf = new F64(256);
+/**
+ * Records of a fixed number of fields, row after row in one Float64Array that grows by doubling,
+ * split into one exact-length column per field at the end. One buffer per log (not a growing
+ * column per field) keeps booking a fill to a bounds check and a few stores, and the booking
+ * code monomorphic (plain JS arrays would switch element kinds on the first fractional value).
+ */
+export class RowLog<K extends string> {
+  buf: Float64Array;
+  /** Rows written. */
   length = 0;
-  push(x: number): void {
-    if (this.length === this.buf.length) {
+  private readonly stride: number;
+  constructor(private readonly fields: readonly K[]) {
+    this.stride = fields.length;
+    this.buf = new F64(64 * this.stride);
+  }
+  /** Offset of a new row in `buf` (read `buf` after this call: it may have grown). */
+  add(): number {
+    const at = this.length * this.stride;
+    if (at + this.stride > this.buf.length) {
       const next = new F64(this.buf.length * 2);
-      for (let i = 0; i < this.length; i++) next[i] = this.buf[i] as number;
+      for (let i = 0; i < at; i++) next[i] = this.buf[i] as number;
       this.buf = next;
     }
-    this.buf[this.length++] = x;
+    this.length++;
+    return at;
   }
-  toArray(): Float64Array {
-    return this.buf.slice(0, this.length);
+  columns(): Record<K, Float64Array> {
+    const out = {} as Record<K, Float64Array>;
+    const { buf, length, stride } = this;
+    for (let f = 0; f < stride; f++) {
+      const col = new F64(length);
+      for (let r = 0, at = f; r < length; r++, at += stride) col[r] = buf[at] as number;
+      out[this.fields[f] as K] = col;
+    }
+    return out;
   }
-}
-
-/** Round-trip trades, one column each; turned into exact-length Float64Arrays at the end. */
-export class TradeLog {
-  side = new F64Column();
-  qty = new F64Column();
-  entryIndex = new F64Column();
-  entryTime = new F64Column();
-  entryPrice = new F64Column();
-  exitIndex = new F64Column();
-  exitTime = new F64Column();
-  exitPrice = new F64Column();
-  pnl = new F64Column();
-  returnPct = new F64Column();
-  commission = new F64Column();
-  exitReason = new F64Column();
-}
-
-export class FillLog {
-  index = new F64Column();
-  time = new F64Column();
-  side = new F64Column();
-  qty = new F64Column();
-  price = new F64Column();
-  commission = new F64Column();
-  reason = new F64Column();
 }
 
 export class Broker {
   cash: number;
   pos = 0;
   avgPrice = NaN;
+  /** Every order placed, kept only when the run was asked for them (`keepOrders`). */
   readonly orders: OrderRecord[] = [];
-  readonly trades = new TradeLog();
-  readonly fills = new FillLog();
+  readonly trades = new RowLog<TradeField>(TRADE_FIELDS);
+  readonly fills = new RowLog<FillField>(FILL_FIELDS);
 
-  private pending: { rec: OrderRecord; spec: OrderSpec }[] = [];
+  /** Orders waiting, in placement order: the first `pendingN` slots (the array never shrinks). */
+  private readonly pending: OrderRecord[] = [];
+  private pendingN = 0;
   private entryIndex = -1;
   private entryTime = NaN;
   private entryComm = 0;
@@ -107,6 +101,7 @@ export class Broker {
   constructor(
     private readonly cols: BarColumns,
     private readonly costs: Costs,
+    private readonly keepOrders = true,
   ) {
     this.cash = costs.initialCash;
     this.slipPct = costs.slippagePct / 100;
@@ -114,7 +109,7 @@ export class Broker {
   }
 
   get pendingCount(): number {
-    return this.pending.length;
+    return this.pendingN;
   }
 
   place(spec: OrderSpec, decidedAt: number): number {
@@ -138,27 +133,33 @@ export class Broker {
       closedAt: null,
       note: null,
     };
-    this.orders.push(rec);
-    this.pending.push({ rec, spec });
+    if (this.keepOrders) this.orders.push(rec);
+    this.pending[this.pendingN++] = rec;
     return rec.id;
   }
 
   cancel(id: number, at: number): boolean {
-    const k = this.pending.findIndex((p) => p.rec.id === id);
-    if (k < 0) return false;
-    const [p] = this.pending.splice(k, 1);
-    p!.rec.status = 'cancelled';
-    p!.rec.closedAt = at;
+    const pending = this.pending;
+    const n = this.pendingN;
+    let k = 0;
+    while (k < n && (pending[k] as OrderRecord).id !== id) k++;
+    if (k === n) return false;
+    const rec = pending[k] as OrderRecord;
+    for (; k + 1 < n; k++) pending[k] = pending[k + 1] as OrderRecord;
+    this.pendingN = n - 1;
+    rec.status = 'cancelled';
+    rec.closedAt = at;
     return true;
   }
 
   cancelAll(at: number): number {
-    const n = this.pending.length;
-    for (const p of this.pending) {
-      p.rec.status = 'cancelled';
-      p.rec.closedAt = at;
+    const n = this.pendingN;
+    for (let k = 0; k < n; k++) {
+      const rec = this.pending[k] as OrderRecord;
+      rec.status = 'cancelled';
+      rec.closedAt = at;
     }
-    this.pending = [];
+    this.pendingN = 0;
     return n;
   }
 
@@ -167,12 +168,12 @@ export class Broker {
    * without brackets and no orders needs no per-bar work, which is most bars of most strategies.
    */
   get busy(): boolean {
-    return this.pending.length > 0 || (this.pos !== 0 && this.hasBrackets);
+    return this.pendingN > 0 || (this.pos !== 0 && this.hasBrackets);
   }
 
   /** Fills for bar j, in the documented order. Only called for j after the first bar. */
   processBar(j: number): void {
-    if (this.pos === 0 && this.pending.length === 0) return;
+    if (this.pos === 0 && this.pendingN === 0) return;
     const o = this.cols.open[j] as number;
     const h = this.cols.high[j] as number;
     const l = this.cols.low[j] as number;
@@ -190,21 +191,21 @@ export class Broker {
     // 1b. Pending orders at the open. Compacted in place (no per-bar arrays): fills never add
     // orders, since only onBar places them and it runs after this.
     const pending = this.pending;
+    const n = this.pendingN;
     let w = 0;
-    for (let k = 0; k < pending.length; k++) {
-      const p = pending[k] as { rec: OrderRecord; spec: OrderSpec };
-      const s = p.spec;
+    for (let k = 0; k < n; k++) {
+      const s = pending[k] as OrderRecord;
       if (s.type === 'market') {
-        this.fill(p.rec, s, o, j, true, true);
+        this.fill(s, o, j, true, true);
       } else if (
         s.type === 'limit' ? s.side * (o - (s.price as number)) <= 0 : s.side * (o - (s.price as number)) >= 0
       ) {
-        this.fill(p.rec, s, o, j, s.type === 'stop', true);
+        this.fill(s, o, j, s.type === 'stop', true);
       } else {
-        pending[w++] = p;
+        pending[w++] = s;
       }
     }
-    pending.length = w;
+    this.pendingN = w;
 
     // 2a. Protective stop inside the bar.
     this.checkStop(j, l, h);
@@ -212,20 +213,19 @@ export class Broker {
     // 2b. Pending limit and stop orders touched inside the bar.
     if (w > 0) {
       let keep = 0;
-      for (let k = 0; k < pending.length; k++) {
-        const p = pending[k] as { rec: OrderRecord; spec: OrderSpec };
-        const s = p.spec;
+      for (let k = 0; k < w; k++) {
+        const s = pending[k] as OrderRecord;
         const px = s.price as number;
         const touched =
           s.type === 'limit' ? (s.side > 0 ? l <= px : h >= px) : s.side > 0 ? h >= px : l <= px;
         if (!touched) {
-          pending[keep++] = p;
+          pending[keep++] = s;
           continue;
         }
-        this.fill(p.rec, s, px, j, s.type === 'stop', false);
+        this.fill(s, px, j, s.type === 'stop', false);
         this.checkStop(j, l, h);
       }
-      pending.length = keep;
+      this.pendingN = keep;
     }
 
     // 2c. Take-profit (not on the bar an intrabar entry filled).
@@ -302,12 +302,12 @@ export class Broker {
 
   private fill(
     rec: OrderRecord,
-    s: OrderSpec,
     rawPrice: number,
     j: number,
     slippage: boolean,
     atOpen: boolean,
   ): void {
+    const s = rec;
     const pos = this.pos;
     if (s.closePosition) {
       if (pos === 0) {
@@ -390,14 +390,16 @@ export class Broker {
   /** Books a fill: position, average price, cash, round-trip trades. */
   private apply(side: Side, q: number, price: number, comm: number, j: number, reason: number): void {
     const time = this.cols.ts[j] as number;
-    const f = this.fills;
-    f.index.push(j);
-    f.time.push(time);
-    f.side.push(side);
-    f.qty.push(q);
-    f.price.push(price);
-    f.commission.push(comm);
-    f.reason.push(reason);
+    const fl = this.fills;
+    const fa = fl.add();
+    const f = fl.buf; // FILL_FIELDS order
+    f[fa] = j;
+    f[fa + 1] = time;
+    f[fa + 2] = side;
+    f[fa + 3] = q;
+    f[fa + 4] = price;
+    f[fa + 5] = comm;
+    f[fa + 6] = reason;
     this.cash -= side * q * price + comm;
 
     const pos = this.pos;
@@ -420,19 +422,21 @@ export class Broker {
     this.entryComm -= ec;
     const dir = pos > 0 ? 1 : -1;
     const pnl = (price - this.avgPrice) * closeQ * dir - ec - xc;
-    const t = this.trades;
-    t.side.push(dir);
-    t.qty.push(closeQ);
-    t.entryIndex.push(this.entryIndex);
-    t.entryTime.push(this.entryTime);
-    t.entryPrice.push(this.avgPrice);
-    t.exitIndex.push(j);
-    t.exitTime.push(time);
-    t.exitPrice.push(price);
-    t.pnl.push(pnl);
-    t.returnPct.push(pnl / (this.avgPrice * closeQ));
-    t.commission.push(ec + xc);
-    t.exitReason.push(reason);
+    const tl = this.trades;
+    const ta = tl.add();
+    const t = tl.buf; // TRADE_FIELDS order
+    t[ta] = dir;
+    t[ta + 1] = closeQ;
+    t[ta + 2] = this.entryIndex;
+    t[ta + 3] = this.entryTime;
+    t[ta + 4] = this.avgPrice;
+    t[ta + 5] = j;
+    t[ta + 6] = time;
+    t[ta + 7] = price;
+    t[ta + 8] = pnl;
+    t[ta + 9] = pnl / (this.avgPrice * closeQ);
+    t[ta + 10] = ec + xc;
+    t[ta + 11] = reason;
 
     let next = pos + side * closeQ;
     if (Math.abs(next) < EPS) next = 0;

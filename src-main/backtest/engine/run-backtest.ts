@@ -8,13 +8,13 @@
  * broker fills what earlier bars decided (nothing for the first bar), equity is marked at the
  * close, the cursor moves to j, then onBar(ctx) decides — its orders wait for bar j+1.
  */
-import { Broker, type F64Column } from './broker.js';
+import { Broker } from './broker.js';
 import { compileStrategy, errorText, resolveParams, type StrategyModule } from './compile-strategy.js';
 import { advanceIndicators, BarCursor, CHUNK, type Indicator } from './indicators.js';
 import { computeMetrics } from './metrics.js';
 import { StrategyContext } from './strategy-context.js';
 import type { BacktestResult, BarColumns, Costs, ParamValues, TradeColumns } from './types.js';
-import { DEFAULT_COSTS, FILL_FIELDS, StrategyError, TRADE_FIELDS } from './types.js';
+import { DEFAULT_COSTS, StrategyError } from './types.js';
 import type { FillColumns } from './types.js';
 
 // Captured when the engine loads, before strategy code can replace the global (a replaced
@@ -33,6 +33,11 @@ export interface BacktestInput {
   /** Called about every `progressEvery` bars; return false to cancel. */
   onProgress?: (done: number, total: number) => boolean | void;
   progressEvery?: number;
+  /**
+   * Keep every order placed in `result.orders` (default true). The app's runs persist trades and
+   * fills, not orders, and skip them: 40,000 retained order objects cost more than the bar loop.
+   */
+  keepOrders?: boolean;
 }
 
 export interface BacktestStepper {
@@ -87,7 +92,7 @@ export function prepareBacktest(input: BacktestInput): BacktestStepper {
   const start = from === undefined || from === null ? 0 : bound(cols.ts, from, false);
   const end = to === undefined || to === null ? n : Math.max(start, bound(cols.ts, to, true));
 
-  const broker = new Broker(cols, costs);
+  const broker = new Broker(cols, costs, input.keepOrders !== false);
   const cursor = new BarCursor();
   cursor.j = start;
   const indicators: Indicator[] = [];
@@ -189,7 +194,7 @@ class BacktestRun implements BacktestStepper {
     const eq = bars === total ? this.equity : this.equity.slice(0, bars);
     const pos = bars === total ? this.position : this.position.slice(0, bars);
     const ts = cols.ts.slice(start, start + bars);
-    const trades = toColumns(broker.trades, TRADE_FIELDS) as unknown as TradeColumns;
+    const trades = broker.trades.columns() as TradeColumns;
     const drawdown = new Float64Array(bars);
     const metrics = computeMetrics(
       {
@@ -212,7 +217,7 @@ class BacktestRun implements BacktestStepper {
       drawdown,
       position: pos,
       trades,
-      fills: toColumns(broker.fills, FILL_FIELDS) as unknown as FillColumns,
+      fills: broker.fills.columns() as FillColumns,
       orders: broker.orders,
       logs: this.ctx.logs,
       logsDropped: this.ctx.logsDropped,
@@ -220,15 +225,6 @@ class BacktestRun implements BacktestStepper {
       cancelled,
     };
   }
-}
-
-function toColumns<K extends string>(
-  log: Record<K, F64Column>,
-  fields: readonly K[],
-): Record<K, Float64Array> {
-  const out = {} as Record<K, Float64Array>;
-  for (const f of fields) out[f] = log[f].toArray();
-  return out;
 }
 
 export function runBacktest(input: BacktestInput): BacktestResult {

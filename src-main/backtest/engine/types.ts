@@ -235,3 +235,6 @@ export class StrategyError extends Error {
     this.barIndex = barIndex;
   }
 }
+
+export type TradeField = (typeof TRADE_FIELDS)[number];
+export type FillField = (typeof FILL_FIELDS)[number];

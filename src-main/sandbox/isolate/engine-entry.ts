@@ -144,6 +144,9 @@ export const ENGINE_ENTRY_SOURCE = String.raw`
         params: config.params,
         costs: config.costs,
         range: config.range,
+        // Orders only when asked for (detail): nothing persists them, and keeping tens of
+        // thousands of order objects costs more than the bar loop.
+        keepOrders: full && config.detail === true,
         onProgress: function (done, total) {
           return progress.applySync(undefined, [done, total]) !== false;
         },
