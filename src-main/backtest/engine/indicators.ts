@@ -138,6 +138,22 @@ export function checkPeriod(name: string, period: number): number {
   return period;
 }
 
+/** An indicator over one input with a checked period; the kernel holds the arithmetic. */
+abstract class PeriodIndicator extends Indicator {
+  readonly period: number;
+  protected constructor(
+    name: string,
+    cursor: BarCursor,
+    input: IndicatorInput,
+    period: number,
+    kernel: (p: number) => Kernel,
+  ) {
+    const p = checkPeriod(name, period);
+    super(cursor, input, kernel(p));
+    this.period = p;
+  }
+}
+
 /** Running-sum window: the state of the SMA (and the middle of the Bollinger bands). */
 class SmaKernel implements Kernel {
   private readonly win: Float64Array;
@@ -195,12 +211,9 @@ class SmaKernel implements Kernel {
 }
 
 /** Simple moving average over a ring buffer with a running sum. */
-export class Sma extends Indicator {
-  readonly period: number;
+export class Sma extends PeriodIndicator {
   constructor(cursor: BarCursor, input: IndicatorInput, period: number) {
-    const p = checkPeriod('SMA', period);
-    super(cursor, input, new SmaKernel(p));
-    this.period = p;
+    super('SMA', cursor, input, period, (p) => new SmaKernel(p));
   }
 }
 
@@ -243,12 +256,9 @@ class EmaKernel implements Kernel {
 }
 
 /** Exponential moving average, alpha = 2/(n+1), seeded with the SMA of the first n inputs. */
-export class Ema extends Indicator {
-  readonly period: number;
+export class Ema extends PeriodIndicator {
   constructor(cursor: BarCursor, input: IndicatorInput, period: number) {
-    const p = checkPeriod('EMA', period);
-    super(cursor, input, new EmaKernel(p));
-    this.period = p;
+    super('EMA', cursor, input, period, (p) => new EmaKernel(p));
   }
 }
 
@@ -298,12 +308,9 @@ class RsiKernel implements Kernel {
 }
 
 /** Wilder's RSI: average gain/loss seeded with the simple mean of the first n changes. */
-export class Rsi extends Indicator {
-  readonly period: number;
+export class Rsi extends PeriodIndicator {
   constructor(cursor: BarCursor, input: IndicatorInput, period: number) {
-    const p = checkPeriod('RSI', period);
-    super(cursor, input, new RsiKernel(p));
-    this.period = p;
+    super('RSI', cursor, input, period, (p) => new RsiKernel(p));
   }
 }
 
@@ -352,23 +359,25 @@ class AtrKernel implements Kernel {
 }
 
 /** Wilder's average true range; the first bar's true range is high − low. */
-export class Atr extends Indicator {
-  readonly period: number;
+export class Atr extends PeriodIndicator {
   constructor(
     cursor: BarCursor,
     bars: { high: Float64Array; low: Float64Array; close: Float64Array; offset: number },
     period: number,
   ) {
-    const p = checkPeriod('ATR', period);
-    super(cursor, { column: bars.close, offset: bars.offset }, new AtrKernel(p, bars.high, bars.low));
-    this.period = p;
+    const { high, low } = bars;
+    super(
+      'ATR',
+      cursor,
+      { column: bars.close, offset: bars.offset },
+      period,
+      (p) => new AtrKernel(p, high, low),
+    );
   }
 }
 
-/** The Bollinger kernel writes the middle band to `out` and the outer bands to its own buffers. */
+/** The Bollinger kernel writes the middle band to `out` and the outer bands to the buffers it is given. */
 class BollingerKernel implements Kernel {
-  readonly upper = chunkBuffer();
-  readonly lower = chunkBuffer();
   private readonly win: Float64Array;
   private pos = 0;
   private count = 0;
@@ -381,6 +390,8 @@ class BollingerKernel implements Kernel {
   constructor(
     private readonly p: number,
     private readonly mult: number,
+    private readonly upper: Float64Array,
+    private readonly lower: Float64Array,
   ) {
     this.win = new F64(p);
   }
@@ -428,22 +439,20 @@ class BollingerKernel implements Kernel {
 }
 
 /** Bollinger bands: SMA ± mult × population standard deviation; `value` is the middle band. */
-export class Bollinger extends Indicator {
-  readonly period: number;
+export class Bollinger extends PeriodIndicator {
   readonly mult: number;
   readonly #cursor: BarCursor;
   readonly #upper: Float64Array;
   readonly #lower: Float64Array;
 
   constructor(cursor: BarCursor, input: IndicatorInput, period: number, mult: number) {
-    const p = checkPeriod('Bollinger', period);
-    const kernel = new BollingerKernel(p, mult);
-    super(cursor, input, kernel);
-    this.period = p;
+    const upper = chunkBuffer();
+    const lower = chunkBuffer();
+    super('Bollinger', cursor, input, period, (p) => new BollingerKernel(p, mult, upper, lower));
     this.mult = mult;
     this.#cursor = cursor;
-    this.#upper = kernel.upper;
-    this.#lower = kernel.lower;
+    this.#upper = upper;
+    this.#lower = lower;
   }
 
   get middle(): number {
@@ -516,11 +525,8 @@ class ExtremeKernel implements Kernel {
   }
 }
 
-export class RollingExtreme extends Indicator {
-  readonly period: number;
+export class RollingExtreme extends PeriodIndicator {
   constructor(cursor: BarCursor, input: IndicatorInput, period: number, highest: boolean) {
-    const p = checkPeriod(highest ? 'Highest' : 'Lowest', period);
-    super(cursor, input, new ExtremeKernel(p, highest));
-    this.period = p;
+    super(highest ? 'Highest' : 'Lowest', cursor, input, period, (p) => new ExtremeKernel(p, highest));
   }
 }
