@@ -27,17 +27,10 @@ import { waitForRun } from '../src-main/backtest/wait-for-run.js';
 import { createCore } from '../src-main/core.js';
 import { silentLogger } from '../src-main/logger.js';
 import { grademarkAvailable, runGrademark } from './backtest-grademark.js';
+import { SMA_CROSS } from '../tests/helpers/bars.js';
 
 const N = 1_000_000;
 const RUNS = 7;
-const SMA_CROSS = `
-const params = { fast: { default: 10, min: 1, max: 500 }, slow: { default: 30, min: 2, max: 1000 } };
-let fast, slow;
-function init(ctx) { fast = ctx.sma(ctx.params.fast); slow = ctx.sma(ctx.params.slow); }
-function onBar(ctx) {
-  if (ctx.crossover(fast, slow) && ctx.position <= 0) ctx.buy();
-  else if (ctx.crossunder(fast, slow) && ctx.position > 0) ctx.exit();
-}`;
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const round = (x: number, d = 1): number => Number(x.toFixed(d));
